@@ -1,0 +1,25 @@
+// Package ui holds the lab's pages and components. Both the wasm program and
+// the server import it: go-app's server prerenders the same components and
+// answers 404 for any route it has not registered itself.
+package ui
+
+import "github.com/maxence-charriere/go-app/v9/pkg/app"
+
+// Page routes, relative to the base path. They are part of the outside
+// contract: tests and docs link to them.
+const (
+	RouteSession  = "/session"
+	RouteBasic    = "/basic"
+	RoutePassword = "/password"
+)
+
+// Routes registers every page. It holds the only Route calls of the project so
+// that the server and the browser always agree on the page set.
+func Routes() {
+	// "/" renders the session page itself: the service worker precaches "/",
+	// so it must never be a redirect.
+	app.Route("/", &sessionPage{})
+	app.Route(RouteSession, &sessionPage{})
+	app.Route(RouteBasic, &basicPage{})
+	app.Route(RoutePassword, &passwordPage{})
+}

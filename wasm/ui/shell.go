@@ -1,0 +1,87 @@
+package ui
+
+import "github.com/maxence-charriere/go-app/v9/pkg/app"
+
+// shell is the layout every page shares: header with navigation and the
+// upstream picker, the page's own panel, the diagnosis and the exchange log.
+type shell struct {
+	app.Compo
+
+	Iactive  string   // route of the page, to highlight its link
+	Ititle   string   // the page's heading
+	Ilead    string   // one sentence under the heading
+	Icontent []app.UI // the page's panel body
+}
+
+func newShell() *shell { return &shell{} }
+
+// Active sets the route of the page being shown.
+func (s *shell) Active(route string) *shell { s.Iactive = route; return s }
+
+// Title sets the page's heading.
+func (s *shell) Title(t string) *shell { s.Ititle = t; return s }
+
+// Lead sets the sentence under the heading.
+func (s *shell) Lead(t string) *shell { s.Ilead = t; return s }
+
+// Content sets the page's panel body.
+func (s *shell) Content(elems ...app.UI) *shell { s.Icontent = elems; return s }
+
+var navLinks = []struct{ route, label string }{
+	{RouteSession, "Session"},
+	{RouteBasic, "Basic auth"},
+	{RoutePassword, "Password policy"},
+}
+
+func (s *shell) Render() app.UI {
+	wasm := "prerendered"
+	if live() {
+		wasm = "running"
+	}
+	version := app.Getenv("LAB_VERSION")
+	if version == "" {
+		version = "dev"
+	}
+	return app.Div().Class("lab").DataSet("wasm", wasm).Body(
+		app.Header().Class("lab-header").Body(
+			app.A().Class("lab-brand").Href(Href(RouteSession)).Body(
+				app.Img().Src(Href("/web/icon.svg")).Alt(""),
+				app.Span().Text("Jira Auth Lab"),
+			),
+			app.Nav().Class("lab-nav").Aria("label", "Flows").Body(
+				app.Range(navLinks).Slice(func(i int) app.UI {
+					l := navLinks[i]
+					a := app.A().ID("nav-" + l.route[1:]).Href(Href(l.route)).Text(l.label)
+					if l.route == s.Iactive {
+						a = a.Class("active").Aria("current", "page")
+					}
+					return a
+				}),
+			),
+			&upstreamPicker{},
+		),
+		app.Main().Class("lab-main").Body(
+			app.Section().Class("panel").Aria("labelledby", "page-title").Body(
+				app.H1().ID("page-title").Text(s.Ititle),
+				app.P().Class("lead").Text(s.Ilead),
+				app.Div().Body(s.Icontent...),
+			),
+			app.Div().Body(
+				app.Section().ID("diagnosis").Class("panel diagnosis").Aria("live", "polite").Body(
+					app.H2().Text("Diagnosis"),
+					app.P().Class("empty").Text("Send a request: its response is explained here in plain words."),
+				),
+				app.Section().Class("panel").Body(
+					app.H2().Text("Exchanges"),
+					app.Ol().ID("exchanges").Class("exchanges").Body(
+						app.Li().Class("empty").Text("No request yet."),
+					),
+				),
+			),
+		),
+		app.Footer().Class("lab-footer").Body(
+			app.Text("Jira Auth Lab · version "),
+			app.Span().ID("version").Text(version),
+		),
+	)
+}
