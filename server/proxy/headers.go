@@ -1,0 +1,189 @@
+package proxy
+
+import (
+	"io"
+	"net/http"
+	"strings"
+)
+
+// rewriteRequestHeaders strips from h (the outbound copy of the browser's
+// headers) everything that belongs to the browser, the lab or the
+// visitor's network, and turns X-Jira-Cookie into the only Cookie the
+// upstream sees. Hop-by-hop headers and the four standard forwarding
+// headers have already been removed by httputil.ReverseProxy.
+//
+// It works in place and allocates only to join several X-Jira-Cookie
+// values.
+func rewriteRequestHeaders(h http.Header) {
+	var cookie []string
+	for k, v := range h {
+		switch {
+		case hasPrefixFold(k, "X-Jira-"):
+			if len(k) == len("X-Jira-Cookie") && hasPrefixFold(k, "X-Jira-Cookie") {
+				if cookie == nil {
+					cookie = v // the outbound header is ours: reuse its slice
+				} else {
+					cookie = append(cookie[:len(cookie):len(cookie)], v...)
+				}
+			}
+		case hasPrefixFold(k, "X-Forwarded-"),
+			strings.EqualFold(k, "Cookie"),
+			strings.EqualFold(k, "Origin"),
+			strings.EqualFold(k, "Referer"),
+			strings.EqualFold(k, "Forwarded"),
+			strings.EqualFold(k, "Via"),
+			strings.EqualFold(k, "X-Real-Ip"),
+			strings.EqualFold(k, "X-Client-Ip"),
+			strings.EqualFold(k, "True-Client-Ip"),
+			strings.EqualFold(k, "Cf-Connecting-Ip"),
+			// ReverseProxy puts these back for upgrades and 100-continue;
+			// the lab never switches protocols, and the server in front
+			// already answers the browser's Expect.
+			k == "Connection", k == "Upgrade", k == "Expect":
+		default:
+			continue
+		}
+		delete(h, k)
+	}
+	switch len(cookie) {
+	case 0:
+	case 1:
+		h["Cookie"] = cookie
+	default:
+		h["Cookie"] = []string{strings.Join(cookie, "; ")}
+	}
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case, with '_' and '-'
+// taken as the same byte (some servers read X_Jira_Lab as X-Jira-Lab).
+// prefix must be ASCII.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		a, b := s[i], prefix[i]
+		if a == b {
+			continue
+		}
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a == '_' {
+			a = '-'
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
+}
+
+// renamedResponseHeader returns the name under which the upstream
+// response header k (in canonical form, as http.Transport gives it)
+// reaches the browser, or "" when it passes unchanged. Renamed are the
+// headers that would act on the lab's own origin, or that the browser
+// would act on instead of showing them: cookies, login dialogs,
+// redirects, HSTS, CSP, CORS, Alt-Svc, Clear-Site-Data, and reporting
+// (NEL) policies.
+func renamedResponseHeader(k string) string {
+	switch k {
+	case "Set-Cookie":
+		return "X-Jira-Set-Cookie"
+	case "Set-Cookie2":
+		return "X-Jira-Set-Cookie2"
+	case "Www-Authenticate":
+		return "X-Jira-Www-Authenticate"
+	case "Location":
+		return "X-Jira-Location"
+	case "Strict-Transport-Security":
+		return "X-Jira-Strict-Transport-Security"
+	case "Clear-Site-Data":
+		return "X-Jira-Clear-Site-Data"
+	case "Alt-Svc":
+		return "X-Jira-Alt-Svc"
+	case "Content-Security-Policy":
+		return "X-Jira-Content-Security-Policy"
+	case "Content-Security-Policy-Report-Only":
+		return "X-Jira-Content-Security-Policy-Report-Only"
+	case "Access-Control-Allow-Origin":
+		return "X-Jira-Access-Control-Allow-Origin"
+	case "Access-Control-Allow-Credentials":
+		return "X-Jira-Access-Control-Allow-Credentials"
+	case "Access-Control-Allow-Headers":
+		return "X-Jira-Access-Control-Allow-Headers"
+	case "Access-Control-Allow-Methods":
+		return "X-Jira-Access-Control-Allow-Methods"
+	case "Access-Control-Expose-Headers":
+		return "X-Jira-Access-Control-Expose-Headers"
+	case "Access-Control-Max-Age":
+		return "X-Jira-Access-Control-Max-Age"
+	case "Nel":
+		return "X-Jira-Nel"
+	case "Report-To":
+		return "X-Jira-Report-To"
+	case "Reporting-Endpoints":
+		return "X-Jira-Reporting-Endpoints"
+	case "Set-Login":
+		return "X-Jira-Set-Login"
+	}
+	if hasPrefixFold(k, "Access-Control-") {
+		return "X-Jira-" + k // rare ones (Access-Control-Allow-Private-Network, ...)
+	}
+	return ""
+}
+
+// renameResponseHeaders applies renamedResponseHeader to h in place. The
+// values move with their slice, so every Set-Cookie stays its own line,
+// verbatim and in order. It reports whether it renamed anything.
+func renameResponseHeaders(h http.Header) bool {
+	renamed := false
+	for k, v := range h {
+		nk := renamedResponseHeader(k)
+		if nk == "" {
+			continue
+		}
+		delete(h, k)
+		if old := h[nk]; old != nil {
+			h[nk] = append(old, v...)
+		} else {
+			h[nk] = v
+		}
+		renamed = true
+	}
+	return renamed
+}
+
+// modifyResponse is the ReverseProxy.ModifyResponse of every upstream.
+func modifyResponse(res *http.Response) error {
+	renameResponseHeaders(res.Header)
+	if len(res.Trailer) > 0 && renameResponseHeaders(res.Trailer) {
+		// The announced names are renamed now; the values arrive with the
+		// end of the body, under their original names.
+		res.Body = &trailerRenamer{ReadCloser: res.Body, res: res}
+	}
+	return nil
+}
+
+// trailerRenamer renames the trailers once the body has been read.
+type trailerRenamer struct {
+	io.ReadCloser
+	res *http.Response
+}
+
+func (b *trailerRenamer) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		renameResponseHeaders(b.res.Trailer)
+	}
+	return n, err
+}
+
+func (b *trailerRenamer) Close() error {
+	err := b.ReadCloser.Close()
+	renameResponseHeaders(b.res.Trailer)
+	return err
+}

@@ -1,0 +1,329 @@
+// Package proxy forwards the lab's /proxy/{name}/{path...} requests to the
+// configured Jira upstreams, and translates the headers a browser would
+// otherwise hide, refuse or act on (Cookie, Set-Cookie, WWW-Authenticate,
+// Location, HSTS, CORS, ...) into X-Jira-* headers the lab can show.
+//
+// It exists because a page cannot talk to a Jira directly: CORS blocks the
+// call, fetch never exposes Set-Cookie, and a page cannot send its own
+// Cookie header. The proxy is same-origin with the lab, so none of that
+// applies, and it is careful never to be more than that: it only reaches
+// the configured upstreams, below their base path, and only for the lab's
+// own pages.
+package proxy
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httputil"
+	"strings"
+	"time"
+)
+
+// HostChecker decides which names the app is served under (implemented by
+// the integrator).
+type HostChecker interface {
+	// AllowHost reports whether a Host header value, such as
+	// "127.0.0.1:8080", names the app.
+	AllowHost(host string) bool
+	// AllowOrigin reports whether an Origin header value, such as
+	// "http://127.0.0.1:8080", is the app's own.
+	AllowOrigin(origin string) bool
+}
+
+// Config configures New.
+type Config struct {
+	// Upstreams are the Jiras the proxy may reach. The first is the
+	// default; names must be unique. None at all is allowed: every
+	// request then gets 404.
+	Upstreams []Upstream
+
+	// Hosts decides which Host and Origin values are the app's own.
+	// If nil, every request is refused with 403 (fail closed).
+	Hosts HostChecker
+
+	// MaxBody caps request bodies, in bytes. If zero, 10 MiB.
+	MaxBody int64
+
+	// UpstreamTimeout is the time an upstream has to send its response
+	// headers. If zero, 30s. Dialing and the TLS handshake each get
+	// min(10s, UpstreamTimeout).
+	UpstreamTimeout time.Duration
+
+	// RootCAs are the roots that upstream certificates are verified
+	// against (see LoadCA). If nil, the system roots.
+	RootCAs *x509.CertPool
+
+	// InsecureSkipVerify turns off upstream certificate verification,
+	// for self-signed test servers only. The caller should warn.
+	InsecureSkipVerify bool
+
+	// Logger receives one line per request, and transport warnings.
+	// If nil, nothing is logged.
+	Logger *slog.Logger
+}
+
+// Defaults for the zero values of Config.
+const (
+	DefaultMaxBody         = 10 << 20
+	DefaultUpstreamTimeout = 30 * time.Second
+	maxConnectTimeout      = 10 * time.Second
+)
+
+// Proxy serves /proxy/{name}/{path...}. It is safe for concurrent use.
+type Proxy struct {
+	upstreams []Upstream
+	routes    map[string]*route
+	hosts     HostChecker
+	maxBody   int64
+	log       *slog.Logger
+	transport *timedTransport
+}
+
+// route is everything the hot path needs about one upstream, computed once.
+type route struct {
+	up     Upstream
+	prefix int // len("/proxy/" + name)
+	rp     *httputil.ReverseProxy
+}
+
+// New checks cfg and builds a Proxy.
+func New(cfg Config) (*Proxy, error) {
+	if cfg.MaxBody < 0 {
+		return nil, fmt.Errorf("proxy: negative MaxBody %d", cfg.MaxBody)
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.UpstreamTimeout < 0 {
+		return nil, fmt.Errorf("proxy: negative UpstreamTimeout %s", cfg.UpstreamTimeout)
+	}
+	if cfg.UpstreamTimeout == 0 {
+		cfg.UpstreamTimeout = DefaultUpstreamTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	connect := min(maxConnectTimeout, cfg.UpstreamTimeout)
+	p := &Proxy{
+		routes:    make(map[string]*route, len(cfg.Upstreams)),
+		hosts:     cfg.Hosts,
+		maxBody:   cfg.MaxBody,
+		log:       cfg.Logger,
+		transport: &timedTransport{rt: newTransport(cfg, connect)},
+	}
+	errorLog := slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)
+	for _, up := range cfg.Upstreams {
+		if err := checkName(up.Name); err != nil {
+			return nil, fmt.Errorf("proxy: upstream: %w", err)
+		}
+		if err := normalize(&up); err != nil {
+			return nil, fmt.Errorf("proxy: upstream %q: %w", up.Name, err)
+		}
+		if _, dup := p.routes[up.Name]; dup {
+			return nil, fmt.Errorf("proxy: upstream %q is configured twice", up.Name)
+		}
+		rt := &route{up: up, prefix: len("/proxy/") + len(up.Name)}
+		rt.rp = &httputil.ReverseProxy{
+			Rewrite:        rt.rewrite,
+			Transport:      p.transport,
+			FlushInterval:  -1,
+			BufferPool:     bufferPool{},
+			ModifyResponse: modifyResponse,
+			ErrorLog:       errorLog,
+			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+				status, code, detail := upstreamError(err, rt, cfg.UpstreamTimeout, connect)
+				if rec, ok := w.(*recorder); ok {
+					rec.code, rec.err = code, err
+				}
+				WriteError(w, status, code, detail)
+			},
+		}
+		p.routes[up.Name] = rt
+		p.upstreams = append(p.upstreams, up)
+	}
+	return p, nil
+}
+
+// Upstreams returns the configured upstreams in order, default first.
+// The result is a copy.
+func (p *Proxy) Upstreams() []Upstream {
+	out := make([]Upstream, len(p.upstreams))
+	for i, up := range p.upstreams {
+		u := *up.URL
+		up.URL = &u
+		out[i] = up
+	}
+	return out
+}
+
+// ServeHTTP handles /proxy/{name}/{path...}. r.URL.Path starts with
+// "/proxy/"; any base path has been stripped by the caller.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := recorder{ResponseWriter: w}
+	rt := p.admit(&rec, w, r)
+	defer p.logRequest(&rec, r, rt, start)
+	if rt != nil {
+		rt.rp.ServeHTTP(&rec, r)
+	}
+}
+
+// admit applies the contract's checks in order (Host, Origin, lab header,
+// path, upstream name, body size). It answers refused requests itself and
+// returns nil for them.
+func (p *Proxy) admit(rec *recorder, w http.ResponseWriter, r *http.Request) *route {
+	fail := func(status int, code, detail string) *route {
+		rec.code = code
+		WriteError(rec, status, code, detail)
+		return nil
+	}
+	if p.hosts == nil || !p.hosts.AllowHost(r.Host) {
+		return fail(http.StatusForbidden, CodeForeignHost,
+			"The request's Host is not a name this lab is served under.")
+	}
+	for _, o := range r.Header["Origin"] {
+		if !p.hosts.AllowOrigin(o) {
+			return fail(http.StatusForbidden, CodeForeignOrigin,
+				"The request comes from a page outside this lab (Origin "+fmt.Sprintf("%q", o)+").")
+		}
+	}
+	if v := r.Header["X-Jira-Lab"]; len(v) == 0 || v[0] != "1" {
+		return fail(http.StatusForbidden, CodeMissingLabHeader,
+			"Proxied requests must carry the header X-Jira-Lab: 1.")
+	}
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/proxy/")
+	if !ok || r.URL.Opaque != "" || !validPath(rest) {
+		return fail(http.StatusBadRequest, CodeBadPath,
+			"The path would leave the upstream's base (dot segments, empty segments, encoded separators, backslashes, ';' or control characters).")
+	}
+	name := rest
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		name = rest[:i]
+	}
+	rt := p.routes[name]
+	if rt == nil {
+		return fail(http.StatusNotFound, CodeUnknownUpstream,
+			fmt.Sprintf("No upstream is named %q.", name))
+	}
+	switch {
+	case r.ContentLength > p.maxBody:
+		return fail(http.StatusRequestEntityTooLarge, CodeBodyTooLarge,
+			fmt.Sprintf("The request body is larger than the proxy's limit of %d bytes (-max-body).", p.maxBody))
+	case r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody:
+		// Unknown length (chunked): count as it streams. The original
+		// writer lets the server close the connection on overflow.
+		r.Body = http.MaxBytesReader(w, r.Body, p.maxBody)
+	}
+	return rt
+}
+
+// rewrite is the ReverseProxy.Rewrite of route rt: base URL + {path} +
+// the raw query, byte for byte, and the request header rules.
+func (rt *route) rewrite(pr *httputil.ProxyRequest) {
+	in, out := pr.In.URL, pr.Out.URL
+	// admit checked the escaped path; Path and RawPath share its
+	// "/proxy/{name}" prefix, which needs no escaping.
+	out.Path, out.RawPath = "", ""
+	if len(in.Path) >= rt.prefix {
+		out.Path = in.Path[rt.prefix:]
+	}
+	if len(in.RawPath) >= rt.prefix {
+		out.RawPath = in.RawPath[rt.prefix:]
+	}
+	out.RawQuery = "" // ReverseProxy re-encoded it; restored below
+	pr.SetURL(rt.up.URL)
+	out.RawQuery = in.RawQuery
+	out.ForceQuery = in.ForceQuery
+	out.Fragment, out.RawFragment, out.User = "", "", nil
+	rewriteRequestHeaders(pr.Out.Header)
+}
+
+// logRequest writes the one log line of a request: never the query,
+// cookies, credentials or bodies.
+func (p *Proxy) logRequest(rec *recorder, r *http.Request, rt *route, start time.Time) {
+	ctx := r.Context()
+	if !p.log.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	name := ""
+	if rt != nil {
+		name = rt.up.Name
+	}
+	status := rec.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if rec.code == "" {
+		p.log.LogAttrs(ctx, slog.LevelInfo, "proxy",
+			slog.String("upstream", name),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.EscapedPath()),
+			slog.Int("status", status),
+			slog.Duration("duration", time.Since(start)))
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("upstream", name),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.EscapedPath()),
+		slog.Int("status", status),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("error", rec.code),
+	}
+	if rec.err != nil {
+		attrs = append(attrs, slog.String("cause", rec.err.Error()))
+	}
+	p.log.LogAttrs(ctx, slog.LevelInfo, "proxy", attrs...)
+}
+
+// recorder remembers the status and error code for the log line, and
+// keeps informational (1xx) responses of the upstream from the browser:
+// fetch never shows them, and they could carry a Set-Cookie.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	code   string
+	err    error
+}
+
+func (w *recorder) WriteHeader(code int) {
+	if code >= 100 && code < 200 {
+		return
+	}
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// FlushError flushes the underlying writer, as http.ResponseController
+// would, so that streamed bodies reach the browser as they arrive.
+func (w *recorder) FlushError() error {
+	var rw http.ResponseWriter = w.ResponseWriter
+	for {
+		switch t := rw.(type) {
+		case interface{ FlushError() error }:
+			return t.FlushError()
+		case http.Flusher:
+			t.Flush()
+			return nil
+		case interface{ Unwrap() http.ResponseWriter }:
+			rw = t.Unwrap()
+		default:
+			return errors.ErrUnsupported
+		}
+	}
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }

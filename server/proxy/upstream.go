@@ -1,0 +1,126 @@
+package proxy
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// Upstream is a Jira the proxy may reach.
+type Upstream struct {
+	// Name is the {name} of /proxy/{name}/...; only [A-Za-z0-9._-],
+	// and neither "." nor "..".
+	Name string
+	// URL is the base every request is joined to. It may carry a context
+	// path (https://jira.example.com/jira); it carries no query, fragment
+	// or userinfo. New and ParseUpstream drop a trailing slash.
+	URL *url.URL
+	// Sandbox marks the built-in sandbox Jira, so the UI can offer its
+	// demo controls. The proxy itself treats it like any other upstream.
+	Sandbox bool
+}
+
+// ParseUpstream parses "NAME=URL" as the -upstream flag takes it, for
+// example "prod=https://jira.example.com/jira".
+func ParseUpstream(s string) (Upstream, error) {
+	name, raw, ok := strings.Cut(s, "=")
+	if !ok {
+		return Upstream{}, fmt.Errorf("upstream %q: want NAME=URL, for example prod=https://jira.example.com/jira", s)
+	}
+	name, raw = strings.TrimSpace(name), strings.TrimSpace(raw)
+	if err := checkName(name); err != nil {
+		return Upstream{}, fmt.Errorf("upstream %q: %w", s, err)
+	}
+	if raw == "" {
+		return Upstream{}, fmt.Errorf("upstream %q: empty URL", s)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Upstream{}, fmt.Errorf("upstream %q: %w", s, err)
+	}
+	up := Upstream{Name: name, URL: u}
+	if err := normalize(&up); err != nil {
+		return Upstream{}, fmt.Errorf("upstream %q: %w", s, err)
+	}
+	return up, nil
+}
+
+// checkName reports why name cannot be an upstream name, or nil.
+func checkName(name string) error {
+	if name == "" {
+		return errors.New("empty name")
+	}
+	if name == "." || name == ".." {
+		return fmt.Errorf("name %q is a path segment the router would remove", name)
+	}
+	for i := 0; i < len(name); i++ {
+		if !nameByte(name[i]) {
+			return fmt.Errorf("name %q: only letters, digits, '.', '_' and '-' are allowed", name)
+		}
+	}
+	return nil
+}
+
+func nameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '.' || c == '_' || c == '-'
+}
+
+// normalize checks up.URL and replaces it with a clean copy without a
+// trailing slash, so that "base + /" is always the prefix of what is
+// forwarded.
+func normalize(up *Upstream) error {
+	if up.URL == nil {
+		return errors.New("no URL")
+	}
+	u := *up.URL
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("URL %q: scheme must be http or https", up.URL.Redacted())
+	case u.Opaque != "":
+		return fmt.Errorf("URL %q: want scheme://host[:port][/path]", up.URL.Redacted())
+	case u.User != nil:
+		return fmt.Errorf("URL %q: credentials in the URL are not allowed; the lab sends them per request", up.URL.Redacted())
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("URL %q: missing host", up.URL.Redacted())
+	case u.RawQuery != "" || u.ForceQuery:
+		return fmt.Errorf("URL %q: a query is not allowed in a base URL", up.URL.Redacted())
+	case u.Fragment != "" || u.RawFragment != "":
+		return fmt.Errorf("URL %q: a fragment is not allowed in a base URL", up.URL.Redacted())
+	}
+	// The base path obeys the same rules as the paths joined to it.
+	base := strings.TrimRight(u.EscapedPath(), "/")
+	if base != "" && !validPath(base[1:]) {
+		return fmt.Errorf("URL %q: the path must not contain dot segments, empty segments, ';', '\\' or encoded separators", up.URL.Redacted())
+	}
+	p, err := url.PathUnescape(base)
+	if err != nil {
+		return fmt.Errorf("URL %q: %w", up.URL.Redacted(), err)
+	}
+	u.Path, u.RawPath = p, ""
+	if u.EscapedPath() != base {
+		u.RawPath = base
+	}
+	up.URL = &u
+	return nil
+}
+
+// LoadCA returns the system roots plus the PEM certificates in file, for
+// an upstream whose certificate is issued by an internal CA (-upstream-ca).
+func LoadCA(file string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("load upstream CA: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("load upstream CA %q: no PEM certificate found (want a file with -----BEGIN CERTIFICATE----- blocks)", file)
+	}
+	return pool, nil
+}
