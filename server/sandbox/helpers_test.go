@@ -1,0 +1,183 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeClock is a settable Options.Now.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (f *fakeClock) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.t
+}
+
+func (f *fakeClock) Advance(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.t = f.t.Add(d)
+}
+
+// harness is a sandbox behind a real HTTP server.
+type harness struct {
+	t     *testing.T
+	sb    *Sandbox
+	srv   *httptest.Server
+	clock *fakeClock
+}
+
+// newHarness starts a sandbox with opts (Now is replaced by a fake clock).
+func newHarness(t *testing.T, opts Options) *harness {
+	t.Helper()
+	clock := &fakeClock{t: time.Date(2024, 3, 1, 9, 30, 0, 0, time.UTC)}
+	opts.Now = clock.Now
+	sb := New(opts)
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	return &harness{t: t, sb: sb, srv: srv, clock: clock}
+}
+
+// req is one request of a test.
+type req struct {
+	method string
+	path   string
+	header map[string]string
+	body   string
+	basic  string // "user:password"
+	cookie string // JSESSIONID value
+}
+
+// resp is a response, body read.
+type resp struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// noRedirect makes the client show redirects, as the lab's proxy does.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+func (h *harness) do(r req) resp {
+	h.t.Helper()
+	method := r.method
+	if method == "" {
+		method = http.MethodGet
+	}
+	var body io.Reader
+	if r.body != "" {
+		body = strings.NewReader(r.body)
+	}
+	hr, err := http.NewRequest(method, h.srv.URL+r.path, body)
+	if err != nil {
+		h.t.Fatalf("new request %s %s: %v", method, r.path, err)
+	}
+	for k, v := range r.header {
+		hr.Header.Set(k, v)
+	}
+	if r.basic != "" {
+		u, p, _ := strings.Cut(r.basic, ":")
+		hr.SetBasicAuth(u, p)
+	}
+	if r.cookie != "" {
+		hr.AddCookie(&http.Cookie{Name: "JSESSIONID", Value: r.cookie})
+	}
+	res, err := noRedirect.Do(hr)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", method, r.path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		h.t.Fatalf("read %s %s: %v", method, r.path, err)
+	}
+	return resp{status: res.StatusCode, header: res.Header, body: string(b)}
+}
+
+var jsonHeader = map[string]string{"Content-Type": "application/json"}
+
+// login starts a session through the session resource and returns JSESSIONID.
+func (h *harness) login(user, password string) string {
+	h.t.Helper()
+	res := h.do(req{method: "POST", path: "/rest/auth/1/session", header: jsonHeader,
+		body: `{"username":"` + user + `","password":"` + password + `"}`})
+	if res.status != http.StatusOK {
+		h.t.Fatalf("login %s: status %d, body %s", user, res.status, res.body)
+	}
+	var v struct {
+		Session struct{ Name, Value string }
+	}
+	res.decode(h.t, &v)
+	return v.Session.Value
+}
+
+func (r resp) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(r.body), v); err != nil {
+		t.Fatalf("decode %q: %v", r.body, err)
+	}
+}
+
+// jiraErrorBody checks that r is Jira's error body and returns its messages.
+func (r resp) jiraError(t *testing.T) []string {
+	t.Helper()
+	var e struct {
+		ErrorMessages []string          `json:"errorMessages"`
+		Errors        map[string]string `json:"errors"`
+	}
+	r.decode(t, &e)
+	if e.ErrorMessages == nil || e.Errors == nil || !strings.Contains(r.body, `"errors":{}`) {
+		t.Fatalf("not a Jira error body: %s", r.body)
+	}
+	if ct := r.header.Get("Content-Type"); ct != jsonContentType {
+		t.Errorf("error Content-Type = %q; want %q", ct, jsonContentType)
+	}
+	return e.ErrorMessages
+}
+
+// check compares a response with the expectations of a table row.
+type want struct {
+	status  int
+	headers map[string]string // exact values; "" means absent
+	match   map[string]string // header → regexp
+	body    []string          // substrings of the body
+	notBody []string          // must not appear
+}
+
+func (w want) check(t *testing.T, name string, r resp) {
+	t.Helper()
+	if w.status != 0 && r.status != w.status {
+		t.Errorf("%s: status = %d; want %d (body %s)", name, r.status, w.status, r.body)
+	}
+	for k, v := range w.headers {
+		if got := r.header.Get(k); got != v {
+			t.Errorf("%s: header %s = %q; want %q", name, k, got, v)
+		}
+	}
+	for k, re := range w.match {
+		if got := r.header.Get(k); !regexp.MustCompile(re).MatchString(got) {
+			t.Errorf("%s: header %s = %q; want match %q", name, k, got, re)
+		}
+	}
+	for _, s := range w.body {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("%s: body %s; want it to contain %q", name, r.body, s)
+		}
+	}
+	for _, s := range w.notBody {
+		if strings.Contains(r.body, s) {
+			t.Errorf("%s: body %s; want it not to contain %q", name, r.body, s)
+		}
+	}
+}

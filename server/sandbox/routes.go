@@ -1,0 +1,145 @@
+package sandbox
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// endpoint is one method of a route.
+type endpoint struct {
+	fn func(*call)
+	// open skips authentication from request headers: the handler
+	// authenticates from its body (session login, browser login) or the route
+	// is a control endpoint outside Jira.
+	open bool
+}
+
+// methods maps an HTTP method to its endpoint.
+type methods map[string]*endpoint
+
+// route is a path pattern: literal segments and "*" for one wildcard segment.
+type route struct {
+	segs    []string
+	methods methods
+}
+
+// routeTable lists every path the sandbox answers. The Jira paths are also
+// reached under /jira and with "latest" as version (see canonicalSegs).
+func (s *Sandbox) routeTable() []route {
+	get := func(fn func(*call)) *endpoint { return &endpoint{fn: fn} }
+	open := func(fn func(*call)) *endpoint { return &endpoint{fn: fn, open: true} }
+	ctl := controlEndpoint
+	table := []struct {
+		pattern string
+		m       methods
+	}{
+		// Browser pages (HTML).
+		{"/", methods{"GET": open(handleRoot)}},
+		{"/login.jsp", methods{"GET": open(handleLoginPage), "POST": open(handleLoginPage)}},
+		{"/secure/Dashboard.jspa", methods{"GET": get(handleDashboard)}},
+		{"/secure/admin/WebSudoAuthenticate.jspa", methods{"GET": get(handleWebSudoPage), "POST": get(handleWebSudoPage)}},
+		{"/plugins/servlet/sso/login", methods{"GET": open(handleSSOLogin), "POST": open(handleSSOLogin)}},
+
+		// REST.
+		{"/rest/auth/1/session", methods{"GET": get(handleSessionGet), "POST": open(handleSessionPost), "DELETE": get(handleSessionDelete)}},
+		{"/rest/auth/1/websudo", methods{"DELETE": get(handleWebSudoDelete)}},
+		{"/rest/api/2/myself", methods{"GET": get(handleMyself)}},
+		{"/rest/api/2/user", methods{"GET": get(handleUser)}},
+		{"/rest/api/2/serverInfo", methods{"GET": get(handleServerInfo)}},
+		{"/rest/api/2/application-properties", methods{"GET": get(handleApplicationProperties)}},
+		{"/rest/api/2/issue/createmeta", methods{"GET": get(handleCreateMeta)}},
+		{"/rest/api/2/issue/*", methods{"GET": get(handleIssue)}},
+		{"/rest/api/2/issue/*/attachments", methods{"POST": get(handleAttachments)}},
+		{"/rest/api/2/search", methods{"GET": get(handleSearch), "POST": get(handleSearch)}},
+		{"/rest/api/2/password/policy", methods{"GET": get(handlePolicyGet)}},
+		{"/rest/api/2/password/policy/createUser", methods{"POST": get(handlePolicyCreateUser)}},
+		{"/rest/api/2/password/policy/updateUser", methods{"POST": get(handlePolicyUpdateUser)}},
+		{"/rest/pat/latest/tokens", methods{"GET": get(handleTokenList), "POST": get(handleTokenCreate)}},
+		{"/rest/pat/latest/tokens/*", methods{"DELETE": get(handleTokenDelete)}},
+
+		// Control endpoints: never a Jira path, no Jira authentication.
+		{"/_sandbox/reset", methods{"POST": ctl(handleControlReset)}},
+		{"/_sandbox/captcha/reset", methods{"POST": ctl(handleControlCaptchaReset)}},
+		{"/_sandbox/password-policy", methods{"GET": ctl(handleControlPolicy), "PUT": ctl(handleControlPolicy)}},
+		{"/_sandbox/expire-sessions", methods{"POST": ctl(handleControlExpireSessions)}},
+		{"/_sandbox/state", methods{"GET": ctl(handleControlState)}},
+	}
+	routes := make([]route, 0, len(table))
+	for _, t := range table {
+		routes = append(routes, route{segs: splitPath(t.pattern), methods: t.m})
+	}
+	return routes
+}
+
+// match finds the route of path. It returns the route's methods and wildcard
+// values, and the sorted allowed methods (nil when no route matches).
+func (s *Sandbox) match(path string) (methods, []string, []string) {
+	segs := canonicalSegs(splitPath(path))
+	for _, rt := range s.routes {
+		params, ok := matchSegs(rt.segs, segs)
+		if !ok {
+			continue
+		}
+		allowed := make([]string, 0, len(rt.methods)+1)
+		for m := range rt.methods {
+			allowed = append(allowed, m)
+		}
+		if rt.methods[http.MethodGet] != nil {
+			allowed = append(allowed, http.MethodHead)
+		}
+		sort.Strings(allowed)
+		return rt.methods, params, allowed
+	}
+	return nil, nil, nil
+}
+
+func matchSegs(pattern, segs []string) ([]string, bool) {
+	if len(pattern) != len(segs) {
+		return nil, false
+	}
+	var params []string
+	for i, p := range pattern {
+		switch {
+		case p == "*":
+			if segs[i] == "" {
+				return nil, false
+			}
+			params = append(params, segs[i])
+		case p != segs[i]:
+			return nil, false
+		}
+	}
+	return params, true
+}
+
+// splitPath splits a path into segments, ignoring one trailing slash
+// (Jersey answers /rest/api/2/myself/ like /rest/api/2/myself).
+func splitPath(p string) []string {
+	p = strings.TrimPrefix(p, "/")
+	p = strings.TrimSuffix(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+// versionAliases maps the version segment clients may use to the one the
+// route table is written with: Jira serves /rest/api/latest as /rest/api/2,
+// and the token plugin answers as 1.0 and latest.
+var versionAliases = map[string]map[string]string{
+	"api":  {"latest": "2"},
+	"auth": {"latest": "1"},
+	"pat":  {"1.0": "latest"},
+}
+
+func canonicalSegs(segs []string) []string {
+	if len(segs) >= 3 && segs[0] == "rest" {
+		if v, ok := versionAliases[segs[1]][segs[2]]; ok {
+			out := append([]string(nil), segs...)
+			out[2] = v
+			return out
+		}
+	}
+	return segs
+}
