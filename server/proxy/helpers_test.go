@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -82,6 +83,7 @@ func newTLSUpstream(t testing.TB, http2 bool, h http.HandlerFunc) *recordingUpst
 	u := &recordingUpstream{}
 	u.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { u.record(w, r, h) }))
 	u.EnableHTTP2 = http2
+	u.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake failures are the point of some tests
 	u.StartTLS()
 	t.Cleanup(u.Close)
 	return u

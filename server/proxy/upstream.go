@@ -28,24 +28,42 @@ type Upstream struct {
 func ParseUpstream(s string) (Upstream, error) {
 	name, raw, ok := strings.Cut(s, "=")
 	if !ok {
-		return Upstream{}, fmt.Errorf("upstream %q: want NAME=URL, for example prod=https://jira.example.com/jira", s)
+		return Upstream{}, fmt.Errorf("upstream %q: want NAME=URL, for example prod=https://jira.example.com/jira", redact(s))
 	}
 	name, raw = strings.TrimSpace(name), strings.TrimSpace(raw)
 	if err := checkName(name); err != nil {
-		return Upstream{}, fmt.Errorf("upstream %q: %w", s, err)
+		return Upstream{}, fmt.Errorf("upstream %q: %w", redact(s), err)
 	}
 	if raw == "" {
-		return Upstream{}, fmt.Errorf("upstream %q: empty URL", s)
+		return Upstream{}, fmt.Errorf("upstream %q: empty URL", name)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return Upstream{}, fmt.Errorf("upstream %q: %w", s, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the URL, password included
+		}
+		return Upstream{}, fmt.Errorf("upstream %q: URL %q: %w", name, redact(raw), err)
 	}
 	up := Upstream{Name: name, URL: u}
 	if err := normalize(&up); err != nil {
-		return Upstream{}, fmt.Errorf("upstream %q: %w", s, err)
+		return Upstream{}, fmt.Errorf("upstream %q: %w", name, err)
 	}
 	return up, nil
+}
+
+// redact hides a password in s, when s looks like it carries one.
+func redact(s string) string {
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 {
+		return s
+	}
+	if i := strings.Index(s, "://"); i >= 0 && i < at {
+		if c := strings.IndexByte(s[i+3:at], ':'); c >= 0 {
+			return s[:i+3+c+1] + "xxxxx" + s[at:]
+		}
+	}
+	return s
 }
 
 // checkName reports why name cannot be an upstream name, or nil.
