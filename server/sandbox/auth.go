@@ -21,11 +21,8 @@ const sessionCookie = "JSESSIONID"
 // expired or unknown one is ignored. Without credentials the caller is
 // anonymous: Jira sends no challenge to anonymous REST callers (seed 000).
 func (c *call) authenticate() bool {
-	if ck, err := c.r.Cookie(sessionCookie); err == nil {
-		if a, ref, ok := c.s.store.session(ck.Value); ok {
-			c.user, c.by, c.sess = a, authCookie, &ref
-			return true
-		}
+	if c.sessionFromCookie() {
+		return true
 	}
 	authz := c.r.Header.Get("Authorization")
 	scheme, cred, _ := strings.Cut(authz, " ")
@@ -40,6 +37,20 @@ func (c *call) authenticate() bool {
 		// Seraph ignores schemes it does not know.
 		return true
 	}
+}
+
+// sessionFromCookie makes the owner of a live JSESSIONID the caller and
+// reports whether there was one.
+func (c *call) sessionFromCookie() bool {
+	ck, err := c.r.Cookie(sessionCookie)
+	if err != nil {
+		return false
+	}
+	a, ref, ok := c.s.store.session(ck.Value)
+	if ok {
+		c.user, c.by, c.sess = a, authCookie, &ref
+	}
+	return ok
 }
 
 // basicAuth checks Authorization: Basic (seed 000). Failures answer with
@@ -123,8 +134,8 @@ func (c *call) xsrfOK() bool {
 // came with (a login never continues an old session), records the login,
 // and sets JSESSIONID and atlassian.xsrf.token. It returns the login info.
 func (c *call) startSession(a *account) loginInfo {
-	if ck, err := c.r.Cookie(sessionCookie); err == nil {
-		c.s.store.endSession(ck.Value)
+	if c.sess != nil {
+		c.s.store.endSession(c.sess.id)
 	}
 	info := c.s.store.recordLogin(a)
 	ref := c.s.store.newSession(a)

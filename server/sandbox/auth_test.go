@@ -55,6 +55,9 @@ func TestCommonHeaders(t *testing.T) {
 		{path: "/rest/api/2/myself", cookie: sid},
 		{path: "/rest/api/2/nothing"},
 		{path: "/login.jsp"},
+		{path: "/login.jsp", cookie: sid},
+		{path: "/plugins/servlet/sso/login", cookie: sid},
+		{method: "POST", path: "/rest/auth/1/session", cookie: sid, header: jsonHeader},
 		{method: "POST", path: "/rest/api/2/issue/QA-31/attachments", cookie: sid, header: map[string]string{"Content-Type": "multipart/form-data; boundary=x"}},
 	} {
 		res := h.do(r)

@@ -14,7 +14,7 @@ import (
 // origin is refused: a page elsewhere must not reset a visitor's sandbox.
 // curl sends no Origin, and the lab's proxy strips it.
 func controlEndpoint(fn func(*call)) *endpoint {
-	return &endpoint{open: true, fn: func(c *call) {
+	return &endpoint{auth: authSkip, fn: func(c *call) {
 		if o := c.r.Header.Get("Origin"); o != "" && o != c.origin() {
 			c.errorJSON(http.StatusForbidden, "Control endpoints refuse cross-origin browser requests.")
 			return

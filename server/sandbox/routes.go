@@ -8,12 +8,25 @@ import (
 
 // endpoint is one method of a route.
 type endpoint struct {
-	fn func(*call)
-	// open skips authentication from request headers: the handler
-	// authenticates from its body (session login, browser login) or the route
-	// is a control endpoint outside Jira.
-	open bool
+	fn   func(*call)
+	auth authMode
 }
+
+// authMode says how ServeHTTP identifies the caller before the handler runs.
+type authMode int
+
+const (
+	// authFull: session cookie, else Authorization (basic or bearer); bad
+	// credentials are answered before the handler runs.
+	authFull authMode = iota
+	// authCookieOnly: only a live session cookie is recognised. For handlers
+	// that take credentials from their body (session login, browser login,
+	// the identity provider), where an Authorization header must not answer
+	// first ("a POST without body is 400 whatever the credentials").
+	authCookieOnly
+	// authSkip: no Jira authentication at all (control endpoints).
+	authSkip
+)
 
 // methods maps an HTTP method to its endpoint.
 type methods map[string]*endpoint
@@ -28,7 +41,7 @@ type route struct {
 // reached under /jira and with "latest" as version (see canonicalSegs).
 func (s *Sandbox) routeTable() []route {
 	get := func(fn func(*call)) *endpoint { return &endpoint{fn: fn} }
-	open := func(fn func(*call)) *endpoint { return &endpoint{fn: fn, open: true} }
+	open := func(fn func(*call)) *endpoint { return &endpoint{fn: fn, auth: authCookieOnly} }
 	ctl := controlEndpoint
 	table := []struct {
 		pattern string

@@ -134,8 +134,13 @@ func (s *Sandbox) serve(c *call) {
 		c.errorJSON(http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed for "+c.path+".")
 		return
 	}
-	if !h.open && !c.authenticate() {
-		return
+	switch h.auth {
+	case authFull:
+		if !c.authenticate() {
+			return
+		}
+	case authCookieOnly:
+		c.sessionFromCookie()
 	}
 	if strings.HasPrefix(c.path, "/rest/") && !c.xsrfOK() {
 		c.w.Header().Set("Content-Type", "text/plain;charset=UTF-8")

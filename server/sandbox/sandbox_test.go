@@ -122,7 +122,7 @@ func TestBodyCap(t *testing.T) {
 
 func TestPanicRecovery(t *testing.T) {
 	sb := New(Options{})
-	sb.routes = append(sb.routes, route{segs: []string{"boom"}, methods: methods{"GET": {open: true, fn: func(*call) { panic("boom") }}}})
+	sb.routes = append(sb.routes, route{segs: []string{"boom"}, methods: methods{"GET": {auth: authSkip, fn: func(*call) { panic("boom") }}}})
 	srv := httptest.NewServer(sb)
 	defer srv.Close()
 	h := &harness{t: t, sb: sb, srv: srv}
