@@ -166,16 +166,24 @@ func runners(t *testing.T) []runner {
 // runCurl runs the real curl with args, adding only output options.
 func runCurl(t *testing.T, args []string) resp {
 	t.Helper()
-	dir := t.TempDir()
-	bodyFile, headerFile := filepath.Join(dir, "body"), filepath.Join(dir, "headers")
+	return runCurlIn(t, "", args)
+}
+
+// runCurlIn runs curl in the working directory dir ("" = the test's).
+func runCurlIn(t *testing.T, dir string, args []string) resp {
+	t.Helper()
+	out := t.TempDir()
+	bodyFile, headerFile := filepath.Join(out, "body"), filepath.Join(out, "headers")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	full := append(append([]string{}, args...), "-sS", "-o", bodyFile, "-D", headerFile, "-w", "%{http_code}")
-	out, err := exec.CommandContext(ctx, "curl", full...).Output()
+	cmd := exec.CommandContext(ctx, "curl", full...)
+	cmd.Dir = dir
+	stdout, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("curl %q: %v (%s)", full, err, out)
+		t.Fatalf("curl %q: %v (%s)", full, err, stdout)
 	}
-	status, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+	status, _ := strconv.Atoi(strings.TrimSpace(string(stdout)))
 	body, _ := os.ReadFile(bodyFile)
 	raw, _ := os.ReadFile(headerFile)
 	// The last header block is the final response's.
@@ -472,5 +480,44 @@ func TestSeedsAreCovered(t *testing.T) {
 	}
 	if found != 9 {
 		t.Errorf("found %d curl commands in the seeds; the table was written for 9", found)
+	}
+}
+
+// TestSectionExamples runs every curl line of SECTION.md, in order, against
+// one sandbox (the documented http://127.0.0.1:8090 replaced by the test
+// server's address), and checks the status each line's "# → NNN" promises.
+func TestSectionExamples(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed; the same flows are covered with net/http above")
+	}
+	raw, err := os.ReadFile("SECTION.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{})
+	dir := t.TempDir()
+	statusNote := regexp.MustCompile(`\s+# → (\d{3})\s*$`)
+	n := 0
+	for _, line := range strings.Split(string(raw), "\n") {
+		if !strings.HasPrefix(line, "curl ") {
+			continue
+		}
+		m := statusNote.FindStringSubmatchIndex(line)
+		if m == nil {
+			t.Errorf("SECTION.md line has no \"# → status\": %s", line)
+			continue
+		}
+		wantStatus, _ := strconv.Atoi(line[m[2]:m[3]])
+		cmd := strings.ReplaceAll(line[:m[0]], "http://127.0.0.1:8090", h.srv.URL)
+		args, err := shellWords(cmd)
+		if err != nil {
+			t.Fatalf("split %q: %v", cmd, err)
+		}
+		res := runCurlIn(t, dir, args[1:])
+		want{status: wantStatus}.check(t, "SECTION.md: "+line, res)
+		n++
+	}
+	if n < 15 {
+		t.Errorf("ran %d curl lines of SECTION.md; want the whole set", n)
 	}
 }
