@@ -300,3 +300,11 @@ func (s *syncBuffer) String() string {
 }
 
 func newJSONLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
+
+// newPlainServer starts an httptest server for h, closed with the test.
+func newPlainServer(t testing.TB, h http.Handler) *httptest.Server {
+	t.Helper()
+	s := httptest.NewServer(h)
+	t.Cleanup(s.Close)
+	return s
+}
