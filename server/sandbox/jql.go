@@ -163,19 +163,21 @@ func lexJQL(s string) ([]jqlTok, error) {
 	var toks []jqlTok
 	rs := []rune(s)
 	line, col := 1, 1
-	for i := 0; i < len(rs); {
+	i := 0
+	// advance moves past n runes, keeping the line and character position.
+	advance := func(n int) {
+		for range n {
+			if rs[i] == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+			i++
+		}
+	}
+	for i < len(rs) {
 		r := rs[i]
 		t := jqlTok{line: line, char: col}
-		advance := func(n int) {
-			for k := 0; k < n; k++ {
-				if rs[i] == '\n' {
-					line, col = line+1, 1
-				} else {
-					col++
-				}
-				i++
-			}
-		}
 		switch {
 		case unicode.IsSpace(r):
 			advance(1)

@@ -35,6 +35,7 @@ type methods map[string]*endpoint
 type route struct {
 	segs    []string
 	methods methods
+	allow   string // the Allow header of a 405
 }
 
 // routeTable lists every path the sandbox answers. The Jira paths are also
@@ -80,31 +81,28 @@ func (s *Sandbox) routeTable() []route {
 	}
 	routes := make([]route, 0, len(table))
 	for _, t := range table {
-		routes = append(routes, route{segs: splitPath(t.pattern), methods: t.m})
+		allowed := make([]string, 0, len(t.m)+1)
+		for m := range t.m {
+			allowed = append(allowed, m)
+		}
+		if t.m[http.MethodGet] != nil {
+			allowed = append(allowed, http.MethodHead) // HEAD is served by GET
+		}
+		sort.Strings(allowed)
+		routes = append(routes, route{segs: splitPath(t.pattern), methods: t.m, allow: strings.Join(allowed, ", ")})
 	}
 	return routes
 }
 
-// match finds the route of path. It returns the route's methods and wildcard
-// values, and the sorted allowed methods (nil when no route matches).
-func (s *Sandbox) match(path string) (methods, []string, []string) {
+// match finds the route of path and its wildcard values (nil: no route).
+func (s *Sandbox) match(path string) (*route, []string) {
 	segs := canonicalSegs(splitPath(path))
-	for _, rt := range s.routes {
-		params, ok := matchSegs(rt.segs, segs)
-		if !ok {
-			continue
+	for i := range s.routes {
+		if params, ok := matchSegs(s.routes[i].segs, segs); ok {
+			return &s.routes[i], params
 		}
-		allowed := make([]string, 0, len(rt.methods)+1)
-		for m := range rt.methods {
-			allowed = append(allowed, m)
-		}
-		if rt.methods[http.MethodGet] != nil {
-			allowed = append(allowed, http.MethodHead)
-		}
-		sort.Strings(allowed)
-		return rt.methods, params, allowed
 	}
-	return nil, nil, nil
+	return nil, nil
 }
 
 func matchSegs(pattern, segs []string) ([]string, bool) {

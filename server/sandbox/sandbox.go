@@ -8,7 +8,6 @@
 package sandbox
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -119,18 +118,18 @@ func (s *Sandbox) serve(c *call) {
 	}
 	r.Body = http.MaxBytesReader(c.w, r.Body, s.maxBody)
 
-	ep, params, allowed := s.match(c.path)
-	if ep == nil && allowed == nil {
+	rt, params := s.match(c.path)
+	if rt == nil {
 		c.errorJSON(http.StatusNotFound, "null for uri: "+c.base+c.path)
 		return
 	}
 	c.params = params
-	h := ep[r.Method]
+	h := rt.methods[r.Method]
 	if h == nil && r.Method == http.MethodHead {
-		h = ep[http.MethodGet]
+		h = rt.methods[http.MethodGet]
 	}
 	if h == nil {
-		c.w.Header().Set("Allow", strings.Join(allowed, ", "))
+		c.w.Header().Set("Allow", rt.allow)
 		c.errorJSON(http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed for "+c.path+".")
 		return
 	}
@@ -167,7 +166,6 @@ type call struct {
 	s      *Sandbox
 	r      *http.Request
 	w      *stampWriter
-	ctx    context.Context
 	path   string   // the request path with the /jira alias removed
 	base   string   // http://host[/jira], for self links and login-url
 	params []string // wildcard path segments, in pattern order
@@ -182,7 +180,7 @@ type call struct {
 }
 
 func (s *Sandbox) newCall(w http.ResponseWriter, r *http.Request) *call {
-	c := &call{s: s, r: r, ctx: r.Context(), path: r.URL.Path}
+	c := &call{s: s, r: r, path: r.URL.Path}
 	c.w = &stampWriter{ResponseWriter: w, c: c, status: http.StatusOK}
 	prefix := ""
 	if c.path == contextPath || strings.HasPrefix(c.path, contextPath+"/") {
