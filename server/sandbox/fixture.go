@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"crypto/subtle"
 	"strings"
 	"time"
 )
@@ -27,6 +28,12 @@ var accounts = []*account{
 	// The contract lists the password "sso-user"; it is deliberately not
 	// stored, since an SSO account has no Jira password that could match.
 	{Name: "sso-user", Key: "sso-user", DisplayName: "Sam S. O. User", Email: "sso-user@example.com", TimeZone: "UTC", SSO: true},
+}
+
+// passwordIs reports whether pw is a's Jira password, in constant time. An
+// SSO account has none, so nothing matches.
+func (a *account) passwordIs(pw string) bool {
+	return !a.SSO && subtle.ConstantTimeCompare([]byte(pw), []byte(a.Password)) == 1
 }
 
 // accountByName finds an account; Jira user names are case-insensitive.

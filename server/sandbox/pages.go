@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"crypto/subtle"
 	"html/template"
 	"net"
 	"net/http"
@@ -211,8 +210,7 @@ func handleWebSudoPage(c *call) {
 	if !ok {
 		return
 	}
-	pw := form.Get("webSudoPassword")
-	if c.user.SSO || subtle.ConstantTimeCompare([]byte(pw), []byte(c.user.Password)) != 1 {
+	if !c.user.passwordIs(form.Get("webSudoPassword")) {
 		d.Error = "The password is incorrect."
 		c.render(http.StatusOK, "websudo", d)
 		return

@@ -100,8 +100,8 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				c.errorJSON(http.StatusInternalServerError, "Internal server error")
 			}
 		}
-		// Path only: the query may carry JQL, but bodies, cookies and
-		// Authorization are never logged.
+		// The path only: queries (login.jsp?os_password=…), bodies, cookies
+		// and Authorization are never logged.
 		s.log.Debug("sandbox request", "method", r.Method, "path", r.URL.Path,
 			"status", c.w.status, "user", c.username(), "dur", s.now().Sub(start))
 	}()
@@ -116,7 +116,8 @@ func (s *Sandbox) serve(c *call) {
 		c.tooLarge()
 		return
 	}
-	r.Body = http.MaxBytesReader(c.w, r.Body, s.maxBody)
+	// The server's own writer, so that an over-long body also closes the connection.
+	r.Body = http.MaxBytesReader(c.w.ResponseWriter, r.Body, s.maxBody)
 
 	rt, params := s.match(c.path)
 	if rt == nil {

@@ -4,7 +4,6 @@ import (
 	"container/list"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"sort"
@@ -125,7 +124,7 @@ func (st *store) authenticate(name, password string, captchaAnswered bool) (*acc
 	if ls.consecutive >= st.captchaLimit && !captchaAnswered {
 		return a, loginDenied
 	}
-	if subtle.ConstantTimeCompare([]byte(password), []byte(a.Password)) != 1 {
+	if !a.passwordIs(password) {
 		if ls.consecutive < maxFailureCounter {
 			ls.consecutive++
 		}
