@@ -12,11 +12,7 @@ const basicFailure = "Basic Authentication Failure - Reason : AUTHENTICATED_FAIL
 
 func TestBasicAuth(t *testing.T) {
 	h := newHarness(t, Options{})
-	tests := []struct {
-		name string
-		req  req
-		want want
-	}{
+	tests := []httpCase{
 		{"correct password", req{path: "/rest/api/2/myself", basic: "fred:fred"},
 			want{status: 200, headers: map[string]string{"X-Seraph-LoginReason": "OK", "X-AUSERNAME": "fred", "X-ASESSIONID": ""}, body: []string{`"name":"fred"`}}},
 		{"user name is case-insensitive", req{path: "/rest/api/2/myself", basic: "FRED:fred"},
@@ -42,9 +38,7 @@ func TestBasicAuth(t *testing.T) {
 			want{status: 401, headers: map[string]string{"WWW-Authenticate": "", "X-Seraph-LoginReason": "", "X-AUSERNAME": "anonymous"},
 				body: []string{"You are not authenticated. Authentication required to perform this operation."}}},
 	}
-	for _, tt := range tests {
-		tt.want.check(t, tt.name, h.do(tt.req))
-	}
+	h.runCases(tests)
 }
 
 func TestCommonHeaders(t *testing.T) {
@@ -82,11 +76,7 @@ func TestSessionResource(t *testing.T) {
 	loginFailed := want{status: 401,
 		headers: map[string]string{"WWW-Authenticate": "JIRA REST POST", "X-Seraph-LoginReason": "AUTHENTICATED_FAILED"},
 		body:    []string{`{"errorMessages":["Login failed"],"errors":{}}`}}
-	tests := []struct {
-		name string
-		req  req
-		want want
-	}{
+	tests := []httpCase{
 		{"login", req{method: "POST", body: `{"username":"fred","password":"fred"}`, header: jsonHeader}, sessionWant},
 		{"login via /jira and latest", req{method: "POST", path: "/jira/rest/auth/latest/session", body: `{"username":"fred","password":"fred"}`, header: jsonHeader}, sessionWant},
 		{"login with charset", req{method: "POST", body: `{"username":"admin","password":"admin"}`, header: map[string]string{"Content-Type": "application/json; charset=utf-8"}},
@@ -117,16 +107,12 @@ func TestSessionResource(t *testing.T) {
 		{"DELETE anonymous", req{method: "DELETE"}, want{status: 401}},
 		{"PUT", req{method: "PUT"}, want{status: 405, headers: map[string]string{"Allow": "DELETE, GET, HEAD, POST"}}},
 	}
-	for _, tt := range tests {
-		if tt.req.path == "" {
-			tt.req.path = "/rest/auth/1/session"
-		}
-		res := h.do(tt.req)
-		tt.want.check(t, tt.name, res)
-		if res.status >= 400 && res.status != 403 {
-			res.jiraError(t)
+	for i := range tests {
+		if tests[i].req.path == "" {
+			tests[i].req.path = "/rest/auth/1/session"
 		}
 	}
+	h.runCases(tests)
 }
 
 func TestSessionCookies(t *testing.T) {
@@ -343,11 +329,7 @@ func TestFormTokenRule(t *testing.T) {
 		return r
 	}
 	xsrf := want{status: 403, headers: map[string]string{"Content-Type": "text/plain;charset=UTF-8"}, body: []string{"XSRF check failed"}}
-	tests := []struct {
-		name string
-		req  req
-		want want
-	}{
+	tests := []httpCase{
 		{"cookie without token header", attach(func(r *req) { r.cookie = sid }), xsrf},
 		{"cookie with no-check", attach(func(r *req) { r.cookie = sid; r.header["X-Atlassian-Token"] = "no-check" }),
 			want{status: 200, body: []string{`"filename":"a.txt"`, `"size":5`, `"mimeType":"text/plain"`}}},
@@ -377,9 +359,7 @@ func TestFormTokenRule(t *testing.T) {
 		{"malformed multipart", attach(func(r *req) { r.basic = "fred:fred"; r.body = "--B\r\nno headers" }), want{status: 400}},
 		{"unknown issue", attach(func(r *req) { r.basic = "fred:fred"; r.path = "/rest/api/2/issue/NOPE-1/attachments" }), want{status: 404}},
 	}
-	for _, tt := range tests {
-		tt.want.check(t, tt.name, h.do(tt.req))
-	}
+	h.runCases(tests)
 }
 
 func TestPersonalAccessTokens(t *testing.T) {
@@ -394,11 +374,7 @@ func TestPersonalAccessTokens(t *testing.T) {
 	res.decode(t, &tok)
 	bearer := map[string]string{"Authorization": "Bearer " + tok.RawToken}
 
-	tests := []struct {
-		name string
-		req  req
-		want want
-	}{
+	tests := []httpCase{
 		{"bearer authenticates", req{path: "/rest/api/2/myself", header: bearer},
 			want{status: 200, headers: map[string]string{"X-AUSERNAME": "fred", "X-Seraph-LoginReason": "OK"}}},
 		{"bearer through /jira", req{path: "/jira/rest/api/2/issue/QA-31", header: bearer}, want{status: 200}},
@@ -419,9 +395,7 @@ func TestPersonalAccessTokens(t *testing.T) {
 		{"delete someone else's", req{method: "DELETE", path: "/rest/pat/latest/tokens/1", basic: "admin:admin"}, want{status: 404}},
 		{"delete bad id", req{method: "DELETE", path: "/rest/pat/latest/tokens/x", basic: "fred:fred"}, want{status: 404}},
 	}
-	for _, tt := range tests {
-		tt.want.check(t, tt.name, h.do(tt.req))
-	}
+	h.runCases(tests)
 
 	// Expiry: a 90-day token stops working after 90 days.
 	h.clock.Advance(89 * 24 * time.Hour)

@@ -181,3 +181,23 @@ func (w want) check(t *testing.T, name string, r resp) {
 		}
 	}
 }
+
+// httpCase is one row of a table test: a request and what its answer must be.
+type httpCase struct {
+	name string
+	req  req
+	want want
+}
+
+// runCases runs the rows in order. Every JSON error answer must also be
+// Jira's error body.
+func (h *harness) runCases(cases []httpCase) {
+	h.t.Helper()
+	for _, tc := range cases {
+		res := h.do(tc.req)
+		tc.want.check(h.t, tc.name, res)
+		if res.status >= 400 && strings.HasPrefix(res.header.Get("Content-Type"), "application/json") {
+			res.jiraError(h.t)
+		}
+	}
+}

@@ -10,11 +10,7 @@ import (
 
 func TestIssueResource(t *testing.T) {
 	h := newHarness(t, Options{})
-	tests := []struct {
-		name string
-		req  req
-		want want
-	}{
+	tests := []httpCase{
 		{"QA-31 with basic auth (seed 000)", req{path: "/rest/api/2/issue/QA-31", basic: "fred:fred"},
 			want{status: 200, body: []string{`"key":"QA-31"`, `"id":"10102"`, `"self":"` + h.srv.URL + `/rest/api/2/issue/10102"`,
 				`"created":"2016-01-27T07:30:51.349+0000"`, `"issuetype":{`, `"status":{`, `"assignee":{`}}},
@@ -48,13 +44,7 @@ func TestIssueResource(t *testing.T) {
 			want{status: 200, body: []string{`"baseUrl":"` + h.srv.URL + `"`, `"deploymentType":"Server"`, `"versionNumbers":[8,20,10]`, `"buildNumber":`, `"serverTitle":`}}},
 		{"serverInfo under /jira", req{path: "/jira/rest/api/2/serverInfo"}, want{status: 200, body: []string{`"baseUrl":"` + h.srv.URL + `/jira"`}}},
 	}
-	for _, tt := range tests {
-		res := h.do(tt.req)
-		tt.want.check(t, tt.name, res)
-		if res.status >= 400 {
-			res.jiraError(t)
-		}
-	}
+	h.runCases(tests)
 }
 
 // searchKeys runs a search and returns the issue keys and total.

@@ -93,11 +93,7 @@ func TestSSOWalk(t *testing.T) {
 func TestBrowserPages(t *testing.T) {
 	h := newHarness(t, Options{})
 	sid := h.login("fred", "fred")
-	tests := []struct {
-		name string
-		req  req
-		want want
-	}{
+	tests := []httpCase{
 		{"root redirects to the dashboard", req{path: "/"}, want{status: 302, headers: map[string]string{"Location": h.srv.URL + "/secure/Dashboard.jspa"}}},
 		{"/jira root", req{path: "/jira"}, want{status: 302, headers: map[string]string{"Location": h.srv.URL + "/jira/secure/Dashboard.jspa"}}},
 		{"dashboard anonymous", req{path: "/secure/Dashboard.jspa"}, want{status: 200, body: []string{"You are not logged in", `id="login-link"`}}},
@@ -122,9 +118,7 @@ func TestBrowserPages(t *testing.T) {
 		{"IdP with empty form", formPost("/plugins/servlet/sso/login", ""), want{status: 403}},
 		{"IdP POST is not subject to the REST form-token rule", formPost("/plugins/servlet/sso/login", "username=sso-user"), want{status: 200}},
 	}
-	for _, tt := range tests {
-		tt.want.check(t, tt.name, h.do(tt.req))
-	}
+	h.runCases(tests)
 
 	// The browser login's redirect lands on a dashboard showing the user.
 	res := h.do(formPost("/login.jsp", "os_username=fred&os_password=fred"))

@@ -14,11 +14,7 @@ import (
 
 func TestRouting(t *testing.T) {
 	h := newHarness(t, Options{})
-	tests := []struct {
-		name string
-		req  req
-		want want
-	}{
+	tests := []httpCase{
 		{"unknown path", req{path: "/rest/api/2/nothing"},
 			want{status: 404, body: []string{`{"errorMessages":["null for uri: ` + h.srv.URL + `/rest/api/2/nothing"],"errors":{}}`}}},
 		{"unknown path under /jira", req{path: "/jira/nothing"}, want{status: 404, body: []string{h.srv.URL + "/jira/nothing"}}},
@@ -33,13 +29,7 @@ func TestRouting(t *testing.T) {
 		{"latest auth alias", req{path: "/rest/auth/latest/session", basic: "fred:fred"}, want{status: 200}},
 		{"control 404", req{path: "/_sandbox/nothing"}, want{status: 404}},
 	}
-	for _, tt := range tests {
-		res := h.do(tt.req)
-		tt.want.check(t, tt.name, res)
-		if res.status >= 400 {
-			res.jiraError(t)
-		}
-	}
+	h.runCases(tests)
 }
 
 func TestControlEndpoints(t *testing.T) {
@@ -60,11 +50,7 @@ func TestControlEndpoints(t *testing.T) {
 	res := h.do(req{method: "POST", path: "/rest/auth/1/session", header: jsonHeader, body: `{"username":"fred","password":"fred"}`})
 	want{body: []string{`"loginCount":12`}}.check(t, "login history after reset", res)
 
-	tests := []struct {
-		name string
-		req  req
-		want want
-	}{
+	tests := []httpCase{
 		{"captcha reset: unknown user", req{method: "POST", path: "/_sandbox/captcha/reset", header: jsonHeader, body: `{"username":"ghost"}`},
 			want{status: 404, body: []string{"ghost"}}},
 		{"captcha reset: no username", req{method: "POST", path: "/_sandbox/captcha/reset", header: jsonHeader, body: `{}`}, want{status: 400}},
@@ -82,13 +68,7 @@ func TestControlEndpoints(t *testing.T) {
 		{"wrong method", req{path: "/_sandbox/reset"}, want{status: 405, headers: map[string]string{"Allow": "POST"}}},
 		{"through /jira", req{path: "/jira/_sandbox/state"}, want{status: 200}},
 	}
-	for _, tt := range tests {
-		res := h.do(tt.req)
-		tt.want.check(t, tt.name, res)
-		if res.status >= 400 {
-			res.jiraError(t)
-		}
-	}
+	h.runCases(tests)
 }
 
 func TestBodyCap(t *testing.T) {

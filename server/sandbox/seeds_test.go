@@ -389,14 +389,7 @@ func TestSeed003CookieJarWalk(t *testing.T) {
 	// net/http with a cookie jar, the same steps.
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: noRedirect.CheckRedirect}
-	walkHTTP := func(args ...string) resp {
-		var r *http.Request
-		if args[0] == "-d" {
-			r, _ = http.NewRequest("POST", args[2], strings.NewReader(args[1]))
-			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		} else {
-			r, _ = http.NewRequest("GET", args[0], nil)
-		}
+	fetch := func(r *http.Request) resp {
 		res, err := client.Do(r)
 		if err != nil {
 			t.Fatal(err)
@@ -405,29 +398,30 @@ func TestSeed003CookieJarWalk(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return resp{status: res.StatusCode, header: res.Header, body: string(b)}
 	}
-	walks := []struct {
+	walkHTTP := func(args ...string) resp {
+		if args[0] == "-d" {
+			r, _ := http.NewRequest("POST", args[2], strings.NewReader(args[1]))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			return fetch(r)
+		}
+		r, _ := http.NewRequest("GET", args[0], nil)
+		return fetch(r)
+	}
+	// A walker does the steps (a URL, or "-d", form, URL) and then seed 003's call.
+	type walker struct {
 		name string
 		walk func(args ...string) resp
 		then func() resp
-	}{
+	}
+	walks := []walker{
 		{"net/http", walkHTTP, func() resp {
 			r, _ := http.NewRequest("GET", h.srv.URL+"/rest/api/2/issue/TEST-1", nil)
 			r.Header.Set("Content-Type", "application/json")
-			res, err := client.Do(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			b, _ := io.ReadAll(res.Body)
-			return resp{status: res.StatusCode, header: res.Header, body: string(b)}
+			return fetch(r)
 		}},
 	}
 	if _, err := exec.LookPath("curl"); err == nil {
-		walks = append(walks, struct {
-			name string
-			walk func(args ...string) resp
-			then func() resp
-		}{"curl", walkCurl, func() resp {
+		walks = append(walks, walker{"curl", walkCurl, func() resp {
 			// Seed 003's command, verbatim but for the host and the file.
 			return runCurl(t, adaptSeed(t, seedCommandOf(t, "003"), h.srv.URL, jarFile))
 		}})
