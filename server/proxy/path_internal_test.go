@@ -78,6 +78,7 @@ func FuzzPath(f *testing.F) {
 		"http://lab/proxy/jira/x", "http://lab/proxy/jira/../x", "//lab/proxy/jira/x",
 		"/proxy/jira/.%20/x", "/proxy/jira/%c0%ae%c0%ae/x", "/proxy/jira/%25%32%65%25%32%65/x",
 		"/proxy/jira/@evil/x", "/proxy/jira/x?../../y", "/proxy/jira/x#../y", "*",
+		"/proxy/jir%61/\xc3\xbc/x", "/proxy/jira/\xc3\xbc/%2e%2e", "/proxy/j\\ira/x",
 	} {
 		f.Add(s)
 	}

@@ -224,14 +224,16 @@ func (p *Proxy) admit(rec *recorder, w http.ResponseWriter, r *http.Request) *ro
 // the raw query, byte for byte, and the request header rules.
 func (rt *route) rewrite(pr *httputil.ProxyRequest) {
 	in, out := pr.In.URL, pr.Out.URL
-	// admit checked the escaped path; Path and RawPath share its
-	// "/proxy/{name}" prefix, which needs no escaping.
+	// admit checked this escaped path and took the name from it. Its
+	// "/proxy/{name}" prefix has no escapes, so it is also the prefix of
+	// Path, and the rest of both is {path}.
+	esc := in.EscapedPath()
 	out.Path, out.RawPath = "", ""
-	if len(in.Path) >= rt.prefix {
+	if len(esc) >= rt.prefix && len(in.Path) >= rt.prefix {
 		out.Path = in.Path[rt.prefix:]
-	}
-	if len(in.RawPath) >= rt.prefix {
-		out.RawPath = in.RawPath[rt.prefix:]
+		if e := esc[rt.prefix:]; e != out.Path {
+			out.RawPath = e
+		}
 	}
 	out.RawQuery = "" // ReverseProxy re-encoded it; restored below
 	pr.SetURL(rt.up.URL)

@@ -40,6 +40,7 @@ func TestForwardTarget(t *testing.T) {
 		{"trailing slash kept", "/proxy/jira/rest/api/2/", false, "/jira/rest/api/2/"},
 		{"escapes kept", "/proxy/jira/rest/api/2/user/a%20b/%40me/%E2%82%AC", false, "/jira/rest/api/2/user/a%20b/%40me/%E2%82%AC"},
 		{"dots inside names", "/proxy/jira/secure/attachment/1/a.b..c.png", false, "/jira/secure/attachment/1/a.b..c.png"},
+		{"raw UTF-8 escaped once", "/proxy/jira/\xc3\xbc/%C3%BC", false, "/jira/%C3%BC/%C3%BC"},
 		{"an @host stays a path", "/proxy/jira/@127.0.0.1:1/x", false, "/jira/@127.0.0.1:1/x"},
 		{"colon scheme stays a path", "/proxy/jira/http:evil.example", false, "/jira/http:evil.example"},
 		{"root upstream", "/proxy/root/rest/auth/1/session", true, "/rest/auth/1/session"},
