@@ -50,7 +50,3 @@ type StatusError struct {
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("HTTP %d: %s", e.Status, strings.TrimSpace(e.Body))
 }
-
-// labHeader marks the lab's own calls; the proxy refuses requests without it,
-// and a cross-site page cannot add it without a preflight the lab never grants.
-var labHeader = Header{Name: "X-Jira-Lab", Value: "1"}

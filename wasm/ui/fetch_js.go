@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// labHeader marks the lab's own calls; the proxy refuses requests without it,
+// and a cross-site page cannot add it without a preflight the lab never grants.
+var labHeader = Header{Name: "X-Jira-Lab", Value: "1"}
+
 // Do sends req with window.fetch. The browser's cookie jar is never used
 // (credentials: "omit"): the lab carries Jira's cookie itself, in X-Jira-Cookie.
 // It must not run on the UI goroutine (use ctx.Async): it blocks until the

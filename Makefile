@@ -1,0 +1,88 @@
+# Jira Auth Lab — build, run and test. `make help` lists the targets.
+#
+# Build order matters: the wasm is built (and compressed) first, then the
+# server, which embeds it from web/.
+
+SHELL       := /bin/bash
+GO          ?= go
+BIN         := bin/jira-auth-lab
+VERSION     ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+GOBIN       := $(shell $(GO) env GOPATH)/bin
+STATICCHECK := $(GOBIN)/staticcheck
+STATICCHECK_VERSION := v0.8.2
+# Tests that drive Chromium need time on a 2-core machine.
+TEST_TIMEOUT ?= 25m
+
+WASM_SRC   := $(shell find wasm -name '*.go') go.mod go.sum
+SERVER_SRC := $(shell find server web -name '*.go' -not -path 'server/e2e/*' -not -name '*_test.go') \
+              $(wildcard web/*.css web/*.png web/*.svg web/*.txt web/*.xml) go.mod go.sum
+
+# ensure_cmd CMD PACKAGE: install PACKAGE with apt-get when CMD is missing and
+# we are root; otherwise stop with one line saying what to install.
+define ensure_cmd
+	@command -v $(1) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "make: installing $(2) (needed for $(1))"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); } >/dev/null \
+	      || { echo "make: apt-get install $(2) failed"; exit 1; }; \
+	  else \
+	    echo "make: $(1) is missing: install it with 'sudo apt-get install $(2)'"; exit 1; \
+	  fi; }
+endef
+
+.PHONY: help build wasm run test vet staticcheck unit tools brotli chromium bench clean
+
+help:
+	@echo "make run    build everything and start the lab (app :8080, sandbox :8090)"
+	@echo "make test   vet, staticcheck, race unit tests, fuzz seeds, browser end-to-end tests"
+	@echo "make build  produce $(BIN) with the web assets and compressed wasm embedded"
+	@echo "make bench  performance figures as ratios against same-run baselines"
+
+build: $(BIN)
+
+wasm: web/app.wasm web/app.wasm.br web/app.wasm.gz
+
+web/app.wasm: $(WASM_SRC)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm
+
+web/app.wasm.br: web/app.wasm | brotli
+	brotli -f -q 11 -o $@ $<
+
+web/app.wasm.gz: web/app.wasm
+	gzip -9 -n -c $< > $@.tmp && mv $@.tmp $@
+
+$(BIN): web/app.wasm web/app.wasm.br web/app.wasm.gz $(SERVER_SRC)
+	$(GO) build -trimpath -ldflags="-s -w -X main.version=$(VERSION)" -o $@ ./server
+
+run: build
+	./$(BIN)
+
+test: vet staticcheck build chromium unit
+
+vet:
+	@test -z "$$(gofmt -l wasm server web)" || { echo "gofmt needed:"; gofmt -l wasm server web; exit 1; }
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+	GOOS=js GOARCH=wasm $(STATICCHECK) ./wasm/...
+
+$(STATICCHECK):
+	GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+# Unit, race, fuzz seed corpora and the browser end-to-end tests (server/e2e,
+# which drive the binary built above in headless Chromium).
+unit:
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+tools: brotli chromium $(STATICCHECK)
+
+brotli:
+	$(call ensure_cmd,brotli,brotli)
+
+chromium:
+	$(call ensure_cmd,chromium,chromium)
+
+clean:
+	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz .testout

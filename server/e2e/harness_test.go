@@ -1,0 +1,353 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+var (
+	repoRoot string
+	binPath  string
+	chromium string
+)
+
+// TestMain builds the binary with the Makefile (a no-op when it is current)
+// and finds Chromium. Both are required: missing either fails the run.
+func TestMain(m *testing.M) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		os.Exit(1)
+	}
+	repoRoot = root
+	binPath = filepath.Join(root, "bin", "jira-auth-lab")
+	if os.Getenv("E2E_SKIP_BUILD") == "" {
+		cmd := exec.Command("make", "-s", "build")
+		cmd.Dir = root
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: make build failed:", err)
+			os.Exit(1)
+		}
+	}
+	chromium = os.Getenv("CHROMIUM")
+	if chromium == "" {
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				chromium = p
+				break
+			}
+		}
+	}
+	if chromium == "" {
+		fmt.Fprintln(os.Stderr, "e2e: Chromium not found: run `make chromium` (apt-get install chromium) or set CHROMIUM=/path")
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// labProcess is the real binary, started on free loopback ports.
+type labProcess struct {
+	URL        string // app URL with base path and trailing slash
+	SandboxURL string // sandbox root with trailing slash, "" when off
+	cmd        *exec.Cmd
+	mu         sync.Mutex
+	logs       bytes.Buffer
+}
+
+var urlLine = regexp.MustCompile(`^\s+(app|sandbox):\s+(\S+)`)
+
+// startLab runs the binary with args added to free-port defaults and waits
+// until it prints its URLs. Cleanup sends SIGTERM and expects exit status 0.
+func startLab(t *testing.T, args ...string) *labProcess {
+	t.Helper()
+	full := append([]string{"-addr", "127.0.0.1:0", "-sandbox-addr", "127.0.0.1:0"}, args...)
+	cmd := exec.Command(binPath, full...)
+	cmd.Env = cleanEnv()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &labProcess{cmd: cmd}
+	cmd.Stderr = lockedWriter{&p.mu, &p.logs}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", binPath, err)
+	}
+	found := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sawApp := false
+		for sc.Scan() {
+			line := sc.Text()
+			p.mu.Lock()
+			p.logs.WriteString(line + "\n")
+			p.mu.Unlock()
+			m := urlLine.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			switch m[1] {
+			case "app":
+				p.URL, sawApp = m[2], true
+			case "sandbox":
+				if m[2] != "off" {
+					p.SandboxURL = m[2]
+				}
+				if sawApp {
+					close(found)
+				}
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("lab did not exit cleanly on SIGTERM: %v\n%s", err, p.Logs())
+			}
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Errorf("lab did not stop within 20s of SIGTERM\n%s", p.Logs())
+		}
+	})
+	select {
+	case <-found:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("lab did not print its URLs within 30s\n%s", p.Logs())
+	}
+	return p
+}
+
+// Logs is everything the process printed so far.
+func (p *labProcess) Logs() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.logs.String()
+}
+
+// Page is the URL of a route ("session", "basic/x") under the base path.
+func (p *labProcess) Page(route string) string {
+	return p.URL + strings.TrimPrefix(route, "/")
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+// cleanEnv drops JIRA_AUTH_LAB_* so a developer's environment cannot change
+// what the tests start.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "JIRA_AUTH_LAB_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// browser is one headless Chromium with a fresh profile, recording every
+// console error and uncaught exception of its pages.
+type browser struct {
+	t      *testing.T
+	ctx    context.Context
+	mu     sync.Mutex
+	errors []string
+	logs   []string
+	// allowErrors reports console errors a test expects (e.g. a 401 that a
+	// flow provokes on purpose); others fail the test.
+	allowErrors func(string) bool
+}
+
+// newBrowser starts Chromium. On failure, cleanup saves a screenshot and the
+// console log under .testout/<test>/ and prints the path.
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	// Not t.TempDir: Chromium may still be writing to its profile while the
+	// test's cleanup runs, and a failed removal must not fail the test.
+	profile, err := os.MkdirTemp("", "lab-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox, // root in CI
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.WindowSize(1280, 900),
+		chromedp.UserDataDir(profile),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
+	b := &browser{t: t, ctx: ctx}
+	chromedp.ListenTarget(ctx, b.onEvent)
+	if err := chromedp.Run(ctx, cdplog.Enable()); err != nil {
+		t.Fatalf("start chromium (%s): %v", chromium, err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			b.saveEvidence()
+		}
+		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+		_ = os.RemoveAll(profile)
+	})
+	t.Cleanup(b.checkErrors) // runs first (LIFO)
+	return b
+}
+
+func (b *browser) onEvent(ev any) {
+	var msg string
+	isErr := false
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		var parts []string
+		for _, a := range ev.Args {
+			if a.Value != nil {
+				parts = append(parts, strings.Trim(string(a.Value), `"`))
+			} else {
+				parts = append(parts, a.Description)
+			}
+		}
+		msg = fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(parts, " "))
+		isErr = ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeAssert
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		msg = "uncaught: " + d.Text
+		if d.Exception != nil {
+			msg += " " + d.Exception.Description
+		}
+		isErr = true
+	case *cdplog.EventEntryAdded:
+		msg = fmt.Sprintf("log.%s: %s %s", ev.Entry.Level, ev.Entry.Text, ev.Entry.URL)
+		isErr = ev.Entry.Level == cdplog.LevelError
+	default:
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.logs = append(b.logs, msg)
+	if isErr && (b.allowErrors == nil || !b.allowErrors(msg)) {
+		b.errors = append(b.errors, msg)
+	}
+}
+
+func (b *browser) checkErrors() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.errors) > 0 {
+		b.t.Errorf("browser console errors:\n  %s", strings.Join(b.errors, "\n  "))
+	}
+}
+
+func (b *browser) saveEvidence() {
+	dir := filepath.Join(repoRoot, ".testout", strings.ReplaceAll(b.t.Name(), "/", "_"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Logf("save evidence: %v", err)
+		return
+	}
+	var shot []byte
+	sctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	if err := chromedp.Run(sctx, chromedp.FullScreenshot(&shot, 100)); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, "screenshot.png"), shot, 0o644)
+	}
+	b.mu.Lock()
+	logs := strings.Join(b.logs, "\n")
+	b.mu.Unlock()
+	_ = os.WriteFile(filepath.Join(dir, "console.log"), []byte(logs+"\n"), 0o644)
+	b.t.Logf("screenshot and console log saved in %s", dir)
+}
+
+// run runs actions, failing the test with what was being done.
+func (b *browser) run(what string, actions ...chromedp.Action) {
+	b.t.Helper()
+	if err := chromedp.Run(b.ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// open navigates to url and waits until the wasm is running: the prerendered
+// page already shows every element, so waiting for one is not enough.
+func (b *browser) open(url string) {
+	b.t.Helper()
+	b.run("open "+url,
+		chromedp.Navigate(url),
+		waitBooted(),
+	)
+}
+
+// waitBooted waits for go-app's loader to go and for the first client render.
+func waitBooted() chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		return chromedp.Run(ctx,
+			chromedp.Poll(`document.querySelector('[data-wasm="running"]') !== null && document.getElementById('app-wasm-loader') === null`,
+				nil, chromedp.WithPollingTimeout(90*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)),
+		)
+	})
+}
+
+// eval evaluates a JavaScript expression (promises awaited) into res.
+func (b *browser) eval(expr string, res any) {
+	b.t.Helper()
+	b.run("evaluate "+expr, chromedp.Evaluate(expr, res, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+		return p.WithAwaitPromise(true)
+	}))
+}
+
+// count returns how many nodes match sel (no waiting).
+func (b *browser) count(sel string) int {
+	b.t.Helper()
+	var n int
+	b.eval(fmt.Sprintf(`document.querySelectorAll(%q).length`, sel), &n)
+	return n
+}
+
+// get fetches url with net/http (for non-browser checks).
+func get(t *testing.T, url string, header ...string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}

@@ -1,0 +1,202 @@
+package lab
+
+import (
+	"encoding/json"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"jiraauthlab/server/proxy"
+	"jiraauthlab/wasm/ui"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+// handlerConfig is what the app handler needs once the listeners exist.
+type handlerConfig struct {
+	BasePath       string
+	FrameAncestors string
+	Version        string
+	Hosts          *hostSet
+	Proxy          *proxy.Proxy
+	Web            fs.FS
+	Logger         *slog.Logger
+	Started        time.Time
+}
+
+// handler is the app server: pages, assets, /healthz, /api and /proxy, all
+// under the base path.
+type handler struct {
+	cfg    handlerConfig
+	assets *assets
+	pages  *app.Handler
+	csp    string
+}
+
+// resources tells go-app where its files live under the base path. It is not
+// an http.Handler on purpose: then go-app never serves /web/ itself and never
+// fetches robots.txt and friends from whatever Host a request names.
+type resources struct{ base string }
+
+func (r resources) Package() string { return r.base }
+func (r resources) Static() string  { return r.base }
+func (r resources) AppWASM() string { return r.base + "/web/app.wasm" }
+
+func newHandler(cfg handlerConfig) (*handler, error) {
+	a, err := loadAssets(cfg.Web)
+	if err != nil {
+		return nil, err
+	}
+	ui.Routes()
+	h := &handler{
+		cfg:    cfg,
+		assets: a,
+		csp: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+			"img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; " +
+			"worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; " +
+			"frame-ancestors " + cfg.FrameAncestors,
+		pages: &app.Handler{
+			Name:        "Jira Auth Lab",
+			ShortName:   "Auth Lab",
+			Title:       "Jira Auth Lab",
+			Description: "Try Jira's REST authentication by hand: session cookies, basic auth, CAPTCHA, form tokens and password policy.",
+			Author:      "Jira Auth Lab",
+			Lang:        "en",
+			Icon: app.Icon{
+				Default:    "/web/icon-192.png",
+				Large:      "/web/icon-512.png",
+				SVG:        "/web/icon.svg",
+				AppleTouch: "/web/icon-180.png",
+			},
+			Styles:                  []string{"/web/lab.css"},
+			BackgroundColor:         "#f6f7f9",
+			ThemeColor:              "#1d4ed8",
+			LoadingLabel:            "Loading Jira Auth Lab… {progress}%",
+			Resources:               resources{base: cfg.BasePath},
+			Version:                 a.version,
+			WasmContentLengthHeader: wasmLengthHeader,
+			Env:                     app.Environment{"LAB_VERSION": cfg.Version},
+		},
+	}
+	return h, nil
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr.Set("Content-Security-Policy", h.csp)
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Referrer-Policy", "no-referrer")
+
+	p, ok := h.stripBase(w, r)
+	if !ok {
+		return
+	}
+	if p == "/healthz" {
+		h.serveHealth(w, r)
+		return
+	}
+	if !h.cfg.Hosts.AllowHost(r.Host) {
+		proxy.WriteError(w, http.StatusForbidden, "foreign_host",
+			"This server does not answer to the host name "+quoteHost(r.Host)+"; use the address it printed at start-up (or set -public-url).")
+		return
+	}
+	switch {
+	case strings.HasPrefix(p, "/proxy/"):
+		h.cfg.Proxy.ServeHTTP(w, r)
+		return
+	case p == "/api/upstreams":
+		h.serveUpstreams(w, r)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		hdr.Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	switch {
+	case p == "/robots.txt" || p == "/sitemap.xml" || p == "/ads.txt":
+		h.assets.serveFile(w, r, p[1:])
+	case p == "/web/app.wasm" || p == "/app.wasm" || p == "/goapp.wasm":
+		h.assets.serveWasm(w, r)
+	case strings.HasPrefix(p, "/web/"):
+		h.assets.serveFile(w, r, p[len("/web/"):])
+	default:
+		h.pages.ServeHTTP(w, r)
+	}
+}
+
+// stripBase removes the base path from r in place and returns the rest; it
+// answers 404 (or the trailing-slash redirect of the base itself) otherwise.
+func (h *handler) stripBase(w http.ResponseWriter, r *http.Request) (string, bool) {
+	base := h.cfg.BasePath
+	if base == "" {
+		return r.URL.Path, true
+	}
+	if r.URL.Path == base {
+		http.Redirect(w, r, base+"/", http.StatusMovedPermanently)
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, base+"/")
+	if !ok {
+		http.NotFound(w, r)
+		return "", false
+	}
+	r.URL.Path = "/" + rest
+	if r.URL.RawPath != "" {
+		raw, ok := strings.CutPrefix(r.URL.RawPath, base+"/")
+		if !ok { // the prefix was percent-encoded: not ours
+			http.NotFound(w, r)
+			return "", false
+		}
+		r.URL.RawPath = "/" + raw
+	}
+	return r.URL.Path, true
+}
+
+func (h *handler) serveHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"status":    "ok",
+		"version":   h.cfg.Version,
+		"assets":    h.assets.version,
+		"uptime_s":  int(time.Since(h.cfg.Started).Seconds()),
+		"upstreams": len(h.cfg.Proxy.Upstreams()),
+	})
+}
+
+// upstreamJSON is one entry of GET /api/upstreams.
+type upstreamJSON struct {
+	Name    string `json:"name"`
+	URL     string `json:"url"`
+	Sandbox bool   `json:"sandbox"`
+}
+
+func (h *handler) serveUpstreams(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		proxy.WriteError(w, http.StatusMethodNotAllowed, "method_not_allowed", "Only GET lists the upstreams.")
+		return
+	}
+	ups := h.cfg.Proxy.Upstreams()
+	list := make([]upstreamJSON, len(ups))
+	for i, u := range ups {
+		list[i] = upstreamJSON{Name: u.Name, URL: u.URL.String(), Sandbox: u.Sandbox}
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// quoteHost quotes a client-supplied host for an error message, cut short.
+func quoteHost(h string) string {
+	if len(h) > 80 {
+		h = h[:80] + "…"
+	}
+	return `"` + strings.ToValidUTF8(h, "?") + `"`
+}

@@ -1,0 +1,217 @@
+// Package lab assembles the Jira Auth Lab server: the go-app pages and
+// assets, /healthz, /api/upstreams and the proxy on the app listener, and the
+// built-in sandbox Jira on its own listener.
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"jiraauthlab/server/proxy"
+	"jiraauthlab/server/sandbox"
+)
+
+// Server is a started lab: listeners bound, serving.
+type Server struct {
+	// AppURL is where the app answers, e.g. http://127.0.0.1:8080/ (with the
+	// base path); SandboxURL the sandbox's root, "" when off.
+	AppURL     string
+	SandboxURL string
+
+	logger  *slog.Logger
+	app     *http.Server
+	sandbox *http.Server
+	errc    chan error
+}
+
+// Start binds the listeners and serves until Shutdown. web holds the embedded
+// assets (package web).
+func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{logger: logger, errc: make(chan error, 2)}
+	upstreams := cfg.Upstreams
+
+	var sbLn net.Listener
+	if cfg.SandboxAddr != "" {
+		var err error
+		if sbLn, err = net.Listen("tcp", cfg.SandboxAddr); err != nil {
+			return nil, fmt.Errorf("sandbox listen on %s: %w", cfg.SandboxAddr, err)
+		}
+		s.SandboxURL = "http://" + dialable(sbLn.Addr()) + "/"
+		u, _ := url.Parse("http://" + dialable(sbLn.Addr()))
+		sb := proxy.Upstream{Name: "sandbox", URL: u, Sandbox: true}
+		if !hasName(upstreams, "sandbox") { // a -upstream sandbox=… replaces it
+			upstreams = append(append([]proxy.Upstream(nil), upstreams...), sb)
+		}
+		s.sandbox = &http.Server{
+			Handler: sandbox.New(sandbox.Options{
+				IdleTimeout: cfg.SandboxIdleTimeout,
+				Logger:      logger.With("component", "sandbox"),
+			}),
+			ReadHeaderTimeout: 10 * time.Second,
+			IdleTimeout:       2 * time.Minute,
+			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		}
+	}
+	if len(upstreams) == 0 {
+		closeIf(sbLn)
+		return nil, errors.New("no upstream: give -upstream NAME=URL or leave the sandbox on")
+	}
+
+	pcfg := proxy.Config{
+		Upstreams:          upstreams,
+		MaxBody:            cfg.MaxBody,
+		UpstreamTimeout:    cfg.UpstreamTimeout,
+		InsecureSkipVerify: cfg.UpstreamInsecure,
+		Logger:             logger.With("component", "proxy"),
+	}
+	if cfg.UpstreamCA != "" {
+		pool, err := proxy.LoadCA(cfg.UpstreamCA)
+		if err != nil {
+			closeIf(sbLn)
+			return nil, err
+		}
+		pcfg.RootCAs = pool
+	}
+	if cfg.UpstreamInsecure {
+		logger.Warn("upstream TLS verification is OFF (-upstream-insecure): use only with self-signed test servers")
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		closeIf(sbLn)
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	hosts := newHostSet(ln.Addr(), cfg.PublicURL)
+	pcfg.Hosts = hosts
+	px, err := proxy.New(pcfg)
+	if err != nil {
+		closeIf(sbLn, ln)
+		return nil, err
+	}
+	h, err := newHandler(handlerConfig{
+		BasePath:       cfg.BasePath,
+		FrameAncestors: cfg.FrameAncestors,
+		Version:        cfg.Version,
+		Hosts:          hosts,
+		Proxy:          px,
+		Web:            web,
+		Logger:         logger,
+		Started:        time.Now(),
+	})
+	if err != nil {
+		closeIf(sbLn, ln)
+		return nil, err
+	}
+	s.app = &http.Server{
+		Handler:           accessLog(logger, h),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	s.AppURL = "http://" + dialable(ln.Addr()) + cfg.BasePath + "/"
+	if cfg.PublicURL != nil {
+		s.AppURL = cfg.PublicURL.Scheme + "://" + cfg.PublicURL.Host + cfg.BasePath + "/"
+	}
+
+	go func() { s.errc <- serve(s.app, ln) }()
+	if s.sandbox != nil {
+		go func() { s.errc <- serve(s.sandbox, sbLn) }()
+	}
+	return s, nil
+}
+
+func serve(srv *http.Server, ln net.Listener) error {
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Err delivers the first serving error (a listener that failed).
+func (s *Server) Err() <-chan error { return s.errc }
+
+// Shutdown stops accepting and drains in-flight requests until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var errs []error
+	if s.sandbox != nil {
+		errs = append(errs, s.sandbox.Shutdown(ctx))
+	}
+	errs = append(errs, s.app.Shutdown(ctx))
+	return errors.Join(errs...)
+}
+
+// Run starts the lab, prints where it answers, and serves until ctx ends;
+// then it drains in-flight requests (up to 15s) and returns nil.
+func Run(ctx context.Context, cfg Config, web fs.FS, stdout io.Writer, logger *slog.Logger) error {
+	s, err := Start(cfg, web, logger)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Jira Auth Lab %s\n  app:     %s\n", cfg.Version, s.AppURL)
+	if s.SandboxURL != "" {
+		fmt.Fprintf(stdout, "  sandbox: %s\n", s.SandboxURL)
+	} else {
+		fmt.Fprintf(stdout, "  sandbox: off\n")
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-s.errc:
+		if err != nil {
+			_ = s.Shutdown(context.Background())
+			return err
+		}
+	}
+	logger.Info("shutting down: draining in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := s.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// dialable is the listener's address as a client reaches it: an unspecified
+// host (0.0.0.0, ::) becomes loopback.
+func dialable(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return a.String()
+	}
+	ip := tcp.IP
+	if ip.IsUnspecified() {
+		if ip.To4() != nil {
+			ip = net.IPv4(127, 0, 0, 1)
+		} else {
+			ip = net.IPv6loopback
+		}
+	}
+	return net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port))
+}
+
+func hasName(ups []proxy.Upstream, name string) bool {
+	for _, u := range ups {
+		if u.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func closeIf(lns ...net.Listener) {
+	for _, ln := range lns {
+		if ln != nil {
+			ln.Close()
+		}
+	}
+}

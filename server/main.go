@@ -1,0 +1,42 @@
+// Command jira-auth-lab serves Jira Auth Lab: the go-app PWA, the proxy to
+// Jira, and the built-in sandbox Jira. See the README for the flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"jiraauthlab/server/lab"
+	"jiraauthlab/web"
+)
+
+// version is set at build time: -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	cfg, err := lab.ParseFlags(os.Args[1:], os.Getenv, os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return
+	case errors.Is(err, lab.ErrShowVersion):
+		fmt.Println(version)
+		return
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "jira-auth-lab:", err)
+		os.Exit(2)
+	}
+	cfg.Version = version
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := lab.Run(ctx, cfg, web.Assets, os.Stdout, logger); err != nil {
+		fmt.Fprintln(os.Stderr, "jira-auth-lab:", err)
+		os.Exit(1)
+	}
+}
