@@ -99,6 +99,7 @@ func TestRequestHeaders(t *testing.T) {
 		"Keep-Alive":          {"timeout=5"},
 		"Proxy-Authorization": {"Basic c2VjcmV0"},
 		"Upgrade":             {"websocket"},
+		"Expect":              {"100-continue"},
 	}
 	res, body := l.do(t, "POST", "/proxy/jira/rest/auth/1/session", strings.NewReader(`{"username":"fred","password":"fred"}`), hdr)
 	if res.StatusCode != 200 {
@@ -120,7 +121,7 @@ func TestRequestHeaders(t *testing.T) {
 	}
 	for _, k := range []string{"Origin", "Referer", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
 		"X-Forwarded-Proto", "X-Forwarded-Port", "X-Real-Ip", "Via", "X-Jira-Lab", "X-Jira-Cookie",
-		"X-Jira-Target", "X-Jira-Whatever", "X-Hop", "Keep-Alive", "Proxy-Authorization", "Upgrade"} {
+		"X-Jira-Target", "X-Jira-Whatever", "X-Hop", "Keep-Alive", "Proxy-Authorization", "Upgrade", "Expect"} {
 		if v, ok := got.Header[k]; ok {
 			t.Errorf("upstream received %s: %q; want it stripped", k, v)
 		}
