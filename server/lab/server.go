@@ -154,6 +154,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // Run starts the lab, prints where it answers, and serves until ctx ends;
 // then it drains in-flight requests (up to 15s) and returns nil.
 func Run(ctx context.Context, cfg Config, web fs.FS, stdout io.Writer, logger *slog.Logger) error {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	s, err := Start(cfg, web, logger)
 	if err != nil {
 		return err

@@ -477,17 +477,23 @@ func TestSeedsAreCovered(t *testing.T) {
 	}
 }
 
-// TestSectionExamples runs every curl line of SECTION.md, in order, against
+// TestSectionExamples runs every curl line of the README's "Sandbox Jira"
+// section, in order, against
 // one sandbox (the documented http://127.0.0.1:8090 replaced by the test
 // server's address), and checks the status each line's "# → NNN" promises.
 func TestSectionExamples(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed; the same flows are covered with net/http above")
 	}
-	raw, err := os.ReadFile("SECTION.md")
+	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
+	_, section, ok := strings.Cut(string(readme), "\n## Sandbox Jira\n")
+	if !ok {
+		t.Fatal(`README.md has no "## Sandbox Jira" section`)
+	}
+	raw, _, _ := strings.Cut(section, "\n## ")
 	h := newHarness(t, Options{})
 	dir := t.TempDir()
 	statusNote := regexp.MustCompile(`\s+# → (\d{3})\s*$`)
@@ -498,7 +504,7 @@ func TestSectionExamples(t *testing.T) {
 		}
 		m := statusNote.FindStringSubmatchIndex(line)
 		if m == nil {
-			t.Errorf("SECTION.md line has no \"# → status\": %s", line)
+			t.Errorf("README line has no \"# → status\": %s", line)
 			continue
 		}
 		wantStatus, _ := strconv.Atoi(line[m[2]:m[3]])
