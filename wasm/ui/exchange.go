@@ -1,0 +1,60 @@
+package ui
+
+import (
+	"strings"
+	"time"
+)
+
+// Exchange is one request/response the page made, as the log and the
+// diagnosis see it.
+type Exchange struct {
+	ID             int
+	Method         string
+	Path           string   // upstream path + query as sent, e.g. "/rest/auth/1/session"
+	Target         string   // upstream name, e.g. "sandbox"
+	TargetURL      string   // upstream base URL, e.g. "http://127.0.0.1:8090" or "https://acme.atlassian.net"
+	Sandbox        bool     // target is the built-in sandbox
+	Auth           AuthKind // how the request authenticated
+	Username       string   // the user whose credentials were sent (login body or basic auth), "" if none
+	RequestHeader  []Header // as sent (unmasked: masking happens at display time)
+	RequestBody    string
+	Status         int      // 0 when the fetch itself failed
+	ResponseHeader []Header // every line; repeated X-Jira-Set-Cookie lines possibly joined by ", " (browser Headers)
+	ResponseBody   string
+	Err            string // network error text when Status == 0
+	Duration       time.Duration
+	Started        time.Time
+}
+
+// AuthKind is how a request authenticated.
+type AuthKind int
+
+// The ways a request can authenticate.
+const (
+	AuthNone    AuthKind = iota // no credentials: Jira answers as anonymous
+	AuthSession                 // a session cookie from a login
+	AuthPasted                  // a cookie pasted by hand (SSO workaround)
+	AuthBasic                   // Authorization: Basic
+	AuthBearer                  // Authorization: Bearer (personal access token)
+	AuthLogin                   // the login POST itself (credentials in the body)
+)
+
+// Header returns the first response header value of that name
+// (case-insensitive), "" when absent.
+func (x Exchange) Header(name string) string {
+	return firstHeader(x.ResponseHeader, name)
+}
+
+// requestHeader returns the first request header value of that name.
+func (x Exchange) requestHeader(name string) string {
+	return firstHeader(x.RequestHeader, name)
+}
+
+func firstHeader(h []Header, name string) string {
+	for _, e := range h {
+		if strings.EqualFold(e.Name, name) {
+			return e.Value
+		}
+	}
+	return ""
+}
