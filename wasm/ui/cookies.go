@@ -17,17 +17,21 @@ func SplitSetCookie(joined string) []string {
 	start := 0
 	for i := 0; i < len(joined); i++ {
 		if joined[i] == ',' && startsCookie(joined[i+1:]) {
-			if c := strings.TrimSpace(joined[start:i]); c != "" {
+			if c := trimCookie(joined[start:i]); c != "" {
 				out = append(out, c)
 			}
 			start = i + 1
 		}
 	}
-	if c := strings.TrimSpace(joined[start:]); c != "" {
+	if c := trimCookie(joined[start:]); c != "" {
 		out = append(out, c)
 	}
 	return out
 }
+
+// trimCookie trims one split part: blanks and the stray commas of empty
+// header lines.
+func trimCookie(s string) string { return strings.Trim(s, " \t,") }
 
 // startsCookie reports whether s (the text after a comma) begins a new
 // cookie: optional spaces, a cookie name, then "=".

@@ -36,7 +36,7 @@ func MaskBody(contentType, body string) string {
 	if mt == "application/x-www-form-urlencoded" {
 		return maskForm(body)
 	}
-	if t := strings.TrimSpace(body); t == "" || (t[0] != '{' && t[0] != '[') {
+	if t := strings.TrimSpace(body); t == "" || (t[0] != '{' && t[0] != '[') || !json.Valid([]byte(t)) {
 		return body
 	}
 	masked, ok := maskJSON(body)

@@ -1,0 +1,196 @@
+package ui
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSplitSetCookie(t *testing.T) {
+	tests := []struct {
+		name   string
+		joined string
+		want   []string
+	}{
+		{"empty", "", nil},
+		{"one", "JSESSIONID=6E34; Path=/; HttpOnly", []string{"JSESSIONID=6E34; Path=/; HttpOnly"}},
+		{"sandbox login", "JSESSIONID=6E3487971234567896704A9EB4AE501F; Path=/; HttpOnly, atlassian.xsrf.token=B2Q5-UL8R-FO4W-Y4MS_0123456789abcdef0123456789abcdef01234567_lin; Path=/",
+			[]string{"JSESSIONID=6E3487971234567896704A9EB4AE501F; Path=/; HttpOnly", "atlassian.xsrf.token=B2Q5-UL8R-FO4W-Y4MS_0123456789abcdef0123456789abcdef01234567_lin; Path=/"}},
+		{"expires comma", "a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/, b=2; Expires=Thu, 22 Oct 2026 07:28:00 GMT",
+			[]string{"a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/", "b=2; Expires=Thu, 22 Oct 2026 07:28:00 GMT"}},
+		{"old expires form", "a=1; expires=Wednesday, 21-Oct-26 07:28:00 GMT, b=2",
+			[]string{"a=1; expires=Wednesday, 21-Oct-26 07:28:00 GMT", "b=2"}},
+		{"expires last", "a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT", []string{"a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT"}},
+		{"no space after comma", "a=1,b=2", []string{"a=1", "b=2"}},
+		{"stray commas", " , a=1 , , b=2 ,", []string{"a=1", "b=2"}},
+		{"comma in value", "a=x,y; Path=/", []string{"a=x,y; Path=/"}},
+	}
+	for _, tt := range tests {
+		if got := SplitSetCookie(tt.joined); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("SplitSetCookie(%s: %q) = %q; want %q", tt.name, tt.joined, got, tt.want)
+		}
+	}
+}
+
+func TestSetCookieLines(t *testing.T) {
+	h := []Header{
+		{Name: "content-type", Value: "application/json;charset=UTF-8"},
+		{Name: "x-jira-set-cookie", Value: "JSESSIONID=ABC; Path=/; HttpOnly, atlassian.xsrf.token=T_lin; Path=/"},
+		{Name: "X-Jira-Set-Cookie", Value: "c=3; Expires=Wed, 21 Oct 2026 07:28:00 GMT"},
+		{Name: "Set-Cookie", Value: "lab=1"}, // never from the proxy; not Jira's
+	}
+	want := []string{"JSESSIONID=ABC; Path=/; HttpOnly", "atlassian.xsrf.token=T_lin; Path=/", "c=3; Expires=Wed, 21 Oct 2026 07:28:00 GMT"}
+	if got := SetCookieLines(h); !reflect.DeepEqual(got, want) {
+		t.Errorf("SetCookieLines = %q; want %q", got, want)
+	}
+	if got := SetCookieLines(nil); got != nil {
+		t.Errorf("SetCookieLines(nil) = %q; want nil", got)
+	}
+}
+
+func TestCookieFromSession(t *testing.T) {
+	tests := []struct {
+		name    string
+		body    string
+		want    string
+		wantErr string
+	}{
+		{"seed 001", `{"session":{"name":"JSESSIONID","value":"6E3487971234567896704A9EB4AE501F"},"loginInfo":{"failedLoginCount":1,"loginCount":12}}`, "JSESSIONID=6E3487971234567896704A9EB4AE501F", ""},
+		{"seed example name", `{"session":{"name":"example.cookie.name","value":"6E34"}}`, "example.cookie.name=6E34", ""},
+		{"not json", `<html>`, "", "not the session JSON"},
+		{"no session", `{"errorMessages":["Login failed"],"errors":{}}`, "", `no "session"`},
+		{"empty value", `{"session":{"name":"JSESSIONID","value":""}}`, "", "lacks"},
+		{"injection", `{"session":{"name":"JSESSIONID","value":"a\r\nX-Evil: 1"}}`, "", "cannot carry"},
+		{"bad name", `{"session":{"name":"a b","value":"c"}}`, "", "cannot carry"},
+	}
+	for _, tt := range tests {
+		got, err := CookieFromSession(tt.body)
+		if tt.wantErr == "" {
+			if err != nil || got != tt.want {
+				t.Errorf("CookieFromSession(%s) = %q, %v; want %q", tt.name, got, err, tt.want)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("CookieFromSession(%s) = %q, %v; want an error containing %q", tt.name, got, err, tt.wantErr)
+		}
+	}
+}
+
+func TestParsePastedCookies(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	future := "1893456000" // 2030
+	past := "1577836800"   // 2020
+	tests := []struct {
+		name    string
+		text    string
+		want    string
+		wantErr string
+	}{
+		{"pair", "JSESSIONID=abc", "JSESSIONID=abc", ""},
+		{"pair with blanks", "  JSESSIONID = abc \n", "JSESSIONID=abc", ""},
+		{"cookie line", "Cookie: JSESSIONID=abc; x=y", "JSESSIONID=abc; x=y", ""},
+		{"cookie line lower case", "cookie:JSESSIONID=abc", "JSESSIONID=abc", ""},
+		{"lab cookie header", "X-Jira-Cookie: JSESSIONID=abc", "JSESSIONID=abc", ""},
+		{"set-cookie line", "Set-Cookie: JSESSIONID=abc; Path=/; HttpOnly", "JSESSIONID=abc", ""},
+		{"set-cookie expires", "Set-Cookie: a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Secure", "a=1", ""},
+		{"set-cookie without prefix", "JSESSIONID=abc; Path=/; HttpOnly; SameSite=Lax", "JSESSIONID=abc", ""},
+		{"two lines", "JSESSIONID=abc\natlassian.xsrf.token=T_lin", "JSESSIONID=abc; atlassian.xsrf.token=T_lin", ""},
+		{"repeat keeps last value", "a=1; b=2; a=3", "a=3; b=2", ""},
+		{"crlf", "Cookie: a=1\r\n", "a=1", ""},
+		{"sandbox sso code", "JSESSIONID=0123456789abcdef0123456789abcdef", "JSESSIONID=0123456789abcdef0123456789abcdef", ""},
+		{"curl -c file", "# Netscape HTTP Cookie File\n# https://curl.se/docs/http-cookies.html\n# This file was generated by libcurl! Edit at your own risk.\n\n" +
+			"#HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t0\tJSESSIONID\tABC123\n" +
+			"127.0.0.1\tFALSE\t/\tFALSE\t0\tatlassian.xsrf.token\tT_lin\n", "JSESSIONID=ABC123; atlassian.xsrf.token=T_lin", ""},
+		{"cookies.txt extension", "# HTTP Cookie File\n.example.atlassian.net\tTRUE\t/\tTRUE\t" + future + "\tcloud.session.token\teyJ\n", "cloud.session.token=eyJ", ""},
+		{"expired skipped", "h\tFALSE\t/\tFALSE\t" + past + "\told\t1\nh\tFALSE\t/\tFALSE\t" + future + "\tnew\t2\n", "new=2", ""},
+		{"all expired", "h\tFALSE\t/\tFALSE\t" + past + "\told\t1\n", "", "expired"},
+		{"empty value in file", "h\tFALSE\t/\tFALSE\t0\tempty\t\n", "empty=", ""},
+		{"trailing tab lost", "h\tFALSE\t/\tFALSE\t0\tempty", "empty=", ""},
+		{"devtools row", "JSESSIONID\tABC123\t127.0.0.1\t/\tSession\t42\t✓\t\t\tMedium", "JSESSIONID=ABC123", ""},
+		{"empty", "", "", "No cookie found"},
+		{"blank", " \n\t\n", "", "No cookie found"},
+		{"only comments", "# Netscape HTTP Cookie File\n", "", "No cookie found"},
+		{"value alone", "6E3487971234567896704A9EB4AE501F", "", "needs its name"},
+		{"cookie line value alone", "Cookie: 6E34", "", "needs its name"},
+		{"empty name", "=abc", "", "needs its name"},
+		{"bad name", "a b=c", "", "not valid"},
+		{"non-ascii value", "a=é", "", "cannot carry"},
+		{"space in value", "a=b c", "", "cannot carry"},
+	}
+	for _, tt := range tests {
+		got, err := ParsePastedCookies(tt.text, now)
+		if tt.wantErr == "" {
+			if err != nil || got != tt.want {
+				t.Errorf("ParsePastedCookies(%s) = %q, %v; want %q", tt.name, got, err, tt.want)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("ParsePastedCookies(%s) = %q, %v; want an error containing %q", tt.name, got, err, tt.wantErr)
+		}
+	}
+}
+
+// TestParsePastedCookiesErrorsAreSentences: the page shows them as they are.
+func TestParsePastedCookiesErrorsAreSentences(t *testing.T) {
+	for _, text := range []string{"", "abc", "a b=c", "a=é", "h\tFALSE\t/\tFALSE\t1\tx\ty"} {
+		_, err := ParsePastedCookies(text, time.Unix(2, 0))
+		if err == nil {
+			t.Errorf("ParsePastedCookies(%q) = nil error; want one", text)
+			continue
+		}
+		if msg := err.Error(); msg[0] < 'A' || msg[0] > 'Z' || !strings.HasSuffix(msg, ".") {
+			t.Errorf("ParsePastedCookies(%q) error = %q; want a capitalised sentence ending in a period", text, msg)
+		}
+	}
+}
+
+func FuzzSplitSetCookie(f *testing.F) {
+	f.Add("JSESSIONID=6E34; Path=/; HttpOnly, atlassian.xsrf.token=T_lin; Path=/")
+	f.Add("a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/, b=2")
+	f.Add(",,=,a=,=b, ;")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, joined string) {
+		parts := SplitSetCookie(joined)
+		for _, p := range parts {
+			if p == "" || p != strings.Trim(p, " \t,") {
+				t.Fatalf("SplitSetCookie(%q) has part %q; want non-empty, trimmed parts", joined, p)
+			}
+			if !strings.Contains(joined, p) {
+				t.Fatalf("SplitSetCookie(%q) has part %q, not in the input", joined, p)
+			}
+		}
+		// Joining a split again and splitting is stable.
+		if again := SplitSetCookie(strings.Join(parts, ", ")); !reflect.DeepEqual(again, parts) && len(parts) > 0 {
+			t.Fatalf("SplitSetCookie(%q) = %q; split of its join = %q", joined, parts, again)
+		}
+	})
+}
+
+func FuzzParsePastedCookies(f *testing.F) {
+	f.Add("JSESSIONID=abc")
+	f.Add("Cookie: JSESSIONID=abc; x=y")
+	f.Add("Set-Cookie: JSESSIONID=abc; Path=/; HttpOnly")
+	f.Add("# Netscape HTTP Cookie File\n#HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t0\tJSESSIONID\tABC\n")
+	f.Add("h\tFALSE\t/\tFALSE\t1\tx\ty")
+	f.Add("JSESSIONID\tABC\t127.0.0.1\t/\tSession")
+	f.Add("=;:\t\r\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		got, err := ParsePastedCookies(text, time.Unix(1_700_000_000, 0))
+		if err != nil {
+			if got != "" {
+				t.Fatalf("ParsePastedCookies(%q) = %q with error %v; want \"\"", text, got, err)
+			}
+			return
+		}
+		// What the lab sends must be a well-formed Cookie header value.
+		for _, pair := range strings.Split(got, "; ") {
+			n, v, ok := strings.Cut(pair, "=")
+			if !ok || !validCookieName(n) || !validCookieValue(v) {
+				t.Fatalf("ParsePastedCookies(%q) = %q: bad pair %q", text, got, pair)
+			}
+		}
+	})
+}
