@@ -67,16 +67,8 @@ func (s *shell) Render() app.UI {
 				app.Div().Body(s.Icontent...),
 			),
 			app.Div().Body(
-				app.Section().ID("diagnosis").Class("panel diagnosis").Aria("live", "polite").Body(
-					app.H2().Text("Diagnosis"),
-					app.P().Class("empty").Text("Send a request: its response is explained here in plain words."),
-				),
-				app.Section().Class("panel").Body(
-					app.H2().Text("Exchanges"),
-					app.Ol().ID("exchanges").Class("exchanges").Body(
-						app.Li().Class("empty").Text("No request yet."),
-					),
-				),
+				&diagnosisPanel{},
+				&exchangeLog{},
 			),
 		),
 		app.Footer().Class("lab-footer").Body(

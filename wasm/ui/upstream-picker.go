@@ -9,21 +9,22 @@ import (
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
+// targetKey is where the chosen upstream's name is kept between visits.
+const targetKey = "lab.target"
+
 // upstreamPicker is the #target select: the Jira every page talks to, filled
 // from GET /api/upstreams (default first).
 type upstreamPicker struct {
 	app.Compo
 
-	status    loadStatus
-	err       string
-	upstreams []Upstream
-	target    string
+	rev    int
+	status loadStatus
+	err    string
 }
 
 func (p *upstreamPicker) OnMount(ctx app.Context) {
-	ctx.ObserveState(stateUpstreams).Value(&p.upstreams)
-	ctx.ObserveState(stateTarget).Value(&p.target)
-	if len(p.upstreams) > 0 {
+	observe(ctx, &p.rev)
+	if len(model.upstreams) > 0 {
 		p.status = loaded
 		return
 	}
@@ -36,10 +37,17 @@ func (p *upstreamPicker) OnMount(ctx app.Context) {
 				return
 			}
 			p.status = loaded
-			ctx.SetState(stateUpstreams, list)
-			if !hasUpstream(list, p.target) && len(list) > 0 {
-				ctx.SetState(stateTarget, list[0].Name, app.Persist)
+			model.upstreams = list
+			var saved string
+			_ = ctx.LocalStorage().Get(targetKey, &saved)
+			model.target = saved
+			if _, ok := model.current(); !ok && len(list) > 0 {
+				model.target = list[0].Name
 			}
+			if model.policyWanted {
+				loadPolicy(ctx)
+			}
+			changed(ctx)
 		})
 	})
 }
@@ -51,12 +59,12 @@ func (p *upstreamPicker) Render() app.UI {
 	var opts []app.UI
 	switch p.status {
 	case loaded:
-		for _, u := range p.upstreams {
-			label := fmt.Sprintf("%s — %s", u.Name, u.URL)
+		for _, u := range model.upstreams {
+			label := u.Name + " — " + u.URL
 			if u.Sandbox {
-				label = fmt.Sprintf("%s (built-in) — %s", u.Name, u.URL)
+				label = u.Name + " (built-in) — " + u.URL
 			}
-			opts = append(opts, app.Option().Value(u.Name).Selected(u.Name == p.target).Text(label))
+			opts = append(opts, app.Option().Value(u.Name).Selected(u.Name == model.target).Text(label))
 		}
 	case loadingErr:
 		opts = append(opts, app.Option().Value("").Text("cannot list upstreams"))
@@ -71,7 +79,12 @@ func (p *upstreamPicker) Render() app.UI {
 }
 
 func (p *upstreamPicker) onChange(ctx app.Context, e app.Event) {
-	ctx.SetState(stateTarget, ctx.JSSrc().Get("value").String(), app.Persist)
+	model.target = ctx.JSSrc().Get("value").String()
+	_ = ctx.LocalStorage().Set(targetKey, model.target)
+	if model.policyStatus != neverLoaded {
+		loadPolicy(ctx) // the rules belong to the Jira chosen
+	}
+	changed(ctx)
 }
 
 func fetchUpstreams(ctx context.Context) ([]Upstream, error) {
@@ -89,13 +102,4 @@ func fetchUpstreams(ctx context.Context) ([]Upstream, error) {
 		return nil, fmt.Errorf("list upstreams: %w", err)
 	}
 	return list, nil
-}
-
-func hasUpstream(list []Upstream, name string) bool {
-	for _, u := range list {
-		if u.Name == name {
-			return true
-		}
-	}
-	return false
 }

@@ -1,0 +1,207 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+// stateRev is bumped after every change of the model: components observe it
+// and re-render from the model. The model itself is only touched on the UI
+// goroutine (handlers and ctx.Dispatch), so it needs no lock.
+const stateRev = "lab.rev"
+
+// maxExchanges bounds the log: a long typing session on /password must not
+// grow the page without end.
+const maxExchanges = 100
+
+// labModel is everything the pages share: the target, the exchange log, the
+// last diagnosis, the session cookie, and what the user typed (kept across
+// page changes, so nothing typed is lost by navigating).
+type labModel struct {
+	rev       int
+	upstreams []Upstream
+	target    string
+
+	exchanges []Exchange // newest first
+	nextID    int
+	diag      *Diagnosis
+	busy      map[string]bool
+	reveal    bool // show secrets in the log's request headers
+
+	// /session
+	username, password, jql string
+	sessionJSON             string
+	setCookie               []string
+	cookie                  string   // "NAME=value; ..." the lab sends next as Cookie
+	cookieAuth              AuthKind // AuthSession (from a login) or AuthPasted
+	cookiePaste, pasteErr   string
+	search                  *searchResult
+	searchErr               string
+	ssoSteps                []string
+
+	// /basic
+	basicUser, basicPass, basicPath string
+
+	// /password
+	pwMode, pwUser, pwName, pwEmail, pwOld, pwNew string
+	policy                                        []string
+	policyStatus                                  loadStatus
+	policyErr                                     string
+	policyWanted                                  bool // asked for before the target was known
+	pwStatus                                      loadStatus
+	pwMessages                                    []string
+	pwErr                                         string
+	pwSeq                                         int  // bumped on every keystroke
+	pwInFlight, pwPending                         bool // at most one check in flight
+}
+
+var model = &labModel{
+	busy:      map[string]bool{},
+	jql:       "type=Bug AND status=Closed",
+	basicPath: "/rest/api/2/myself",
+	pwMode:    "create",
+}
+
+// changed re-renders every observing component.
+func changed(ctx app.Context) {
+	model.rev++
+	ctx.SetState(stateRev, model.rev)
+}
+
+// observe makes a component re-render on every model change.
+func observe(ctx app.Context, rev *int) {
+	ctx.ObserveState(stateRev).Value(rev)
+}
+
+// current returns the chosen upstream.
+func (m *labModel) current() (Upstream, bool) {
+	for _, u := range m.upstreams {
+		if u.Name == m.target {
+			return u, true
+		}
+	}
+	return Upstream{}, false
+}
+
+func (m *labModel) onSandbox() bool {
+	u, ok := m.current()
+	return ok && u.Sandbox
+}
+
+// call is one request of a page to the chosen Jira, through the proxy.
+type call struct {
+	Method   string
+	Path     string // upstream path and query, e.g. /rest/auth/1/session
+	Header   []Header
+	Body     string
+	Auth     AuthKind // AuthSession/AuthPasted add the lab's cookie
+	Username string   // whose credentials are sent, for the diagnosis
+	Busy     string   // the button to disable while the call runs
+}
+
+// send runs c in the background, logs the exchange, reads it into the
+// diagnosis and then calls done (on the UI goroutine).
+func send(ctx app.Context, c call, done func(ctx app.Context, x Exchange)) {
+	up, ok := model.current()
+	if !ok {
+		model.diag = &Diagnosis{Level: LevelWarn, Title: "No Jira is selected.",
+			Lines: []string{"Pick a Jira in the selector at the top right; the list comes from the lab server (-upstream flags and the built-in sandbox)."}}
+		changed(ctx)
+		return
+	}
+	header := append([]Header(nil), c.Header...)
+	if (c.Auth == AuthSession || c.Auth == AuthPasted) && model.cookie != "" {
+		// The browser cannot set Cookie itself: the proxy turns this into
+		// the only Cookie header Jira sees.
+		header = append(header, Header{Name: "X-Jira-Cookie", Value: model.cookie})
+	}
+	if c.Busy != "" {
+		model.busy[c.Busy] = true
+	}
+	changed(ctx)
+	req := Request{Method: c.Method, URL: Href("/proxy/" + up.Name + c.Path), Header: header, Body: c.Body}
+	started := time.Now()
+	ctx.Async(func() {
+		cctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+		defer cancel()
+		resp, err := Do(cctx, req)
+		ctx.Dispatch(func(ctx app.Context) {
+			x := Exchange{
+				Method: c.Method, Path: c.Path, Target: up.Name, TargetURL: up.URL, Sandbox: up.Sandbox,
+				Auth: c.Auth, Username: c.Username, RequestHeader: header, RequestBody: c.Body,
+				Status: resp.Status, ResponseHeader: resp.Header, ResponseBody: resp.Body,
+				Duration: resp.Duration, Started: started,
+			}
+			if err != nil {
+				x.Err = err.Error()
+			}
+			model.log(x)
+			d := Diagnose(x)
+			model.diag = &d
+			if c.Busy != "" {
+				delete(model.busy, c.Busy)
+			}
+			if done != nil {
+				done(ctx, x)
+			}
+			changed(ctx)
+		})
+	})
+}
+
+func (m *labModel) log(x Exchange) {
+	m.nextID++
+	x.ID = m.nextID
+	m.exchanges = append([]Exchange{x}, m.exchanges...)
+	if len(m.exchanges) > maxExchanges {
+		m.exchanges = m.exchanges[:maxExchanges]
+	}
+}
+
+// forgetSecrets clears every password, the cookie and the log (which holds
+// Authorization headers and session ids).
+func (m *labModel) forgetSecrets() {
+	m.password, m.basicPass, m.pwOld, m.pwNew = "", "", "", ""
+	m.cookie, m.cookiePaste, m.pasteErr, m.sessionJSON = "", "", "", ""
+	m.setCookie, m.ssoSteps = nil, nil
+	m.exchanges, m.diag = nil, nil
+	m.pwMessages, m.pwStatus, m.pwErr = nil, neverLoaded, ""
+}
+
+// jsonHeader is the Content-Type of every JSON call.
+var jsonHeader = Header{Name: "Content-Type", Value: "application/json"}
+
+// authFor is how a call with the lab's cookie authenticates.
+func (m *labModel) authFor() AuthKind {
+	if m.cookie == "" {
+		return AuthNone
+	}
+	return m.cookieAuth
+}
+
+// jiraErrors reads Jira's {"errorMessages":[...],"errors":{...}} into sentences.
+func jiraErrors(body string) []string {
+	var e struct {
+		ErrorMessages []string          `json:"errorMessages"`
+		Errors        map[string]string `json:"errors"`
+	}
+	if err := jsonUnmarshal(body, &e); err != nil {
+		return nil
+	}
+	out := append([]string(nil), e.ErrorMessages...)
+	for k, v := range e.Errors {
+		out = append(out, k+": "+v)
+	}
+	return out
+}
+
+func trimBody(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
