@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -196,12 +195,4 @@ func jiraErrors(body string) []string {
 		out = append(out, k+": "+v)
 	}
 	return out
-}
-
-func trimBody(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
 }
