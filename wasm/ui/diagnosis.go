@@ -67,6 +67,8 @@ type reading struct {
 	path   string // x.Path without the query
 	reason string // X-Seraph-LoginReason, upper case
 	d      Diagnosis
+
+	proxied bool // the answer is the lab's proxy's own, not Jira's
 }
 
 func (r *reading) set(level Level, title string, lines ...string) {
@@ -136,6 +138,7 @@ func (r *reading) proxyError() bool {
 	if json.Unmarshal([]byte(x.ResponseBody), &e) != nil || e.Code == nil || e.Detail == nil {
 		return false
 	}
+	r.proxied = true
 	code, detail := *e.Code, *e.Detail
 	says := "The lab's proxy answered " + strconv.Itoa(x.Status) + " " + code + ": " + detail
 	jira := "Jira (" + orNone(x.Target) + ", " + orNone(x.TargetURL) + ")"
@@ -444,7 +447,6 @@ func (r *reading) whoami() {
 	if li := v.LoginInfo; li != nil {
 		r.add("loginInfo: loginCount " + numberOf(li["loginCount"]) + ", failedLoginCount " + numberOf(li["failedLoginCount"]) + ", last login " + stringOf(li["previousLoginTime"]) + ".")
 	}
-	r.basicNote()
 }
 
 // myself: GET /rest/api/2/myself → 200.
@@ -469,7 +471,6 @@ func (r *reading) myself() {
 	if v.Email != "" {
 		r.add("Email address: " + v.Email + ".")
 	}
-	r.basicNote()
 }
 
 // passwordPolicy: the password-policy resource of seed 004.
@@ -538,7 +539,6 @@ func (r *reading) byStatus() {
 		if cookies := SetCookieLines(x.ResponseHeader); len(cookies) > 0 && x.Auth != AuthLogin {
 			r.add("Jira set cookies (X-Jira-Set-Cookie): " + strings.Join(cookies, " | ") + ".")
 		}
-		r.basicNote()
 	case x.Status >= 300 && x.Status < 400:
 		loc := x.Header("X-Jira-Location")
 		r.set(LevelInfo, "Jira answered "+st+": a redirect to "+orNone(loc)+".",
@@ -585,7 +585,7 @@ func (r *reading) byStatus() {
 // basicNote explains basic auth after it worked.
 func (r *reading) basicNote() {
 	x := r.x
-	if x.Auth != AuthBasic || x.Status < 200 || x.Status >= 300 {
+	if x.Auth != AuthBasic || x.Status < 200 || x.Status >= 300 || r.proxied {
 		return
 	}
 	r.add("Basic auth sends Authorization: Basic base64(user:password) with every request. Base64 is an encoding, not encryption: anyone who sees the header can decode the password, so send it only over HTTPS.",
@@ -617,6 +617,7 @@ func (r *reading) jiraSays() {
 // X-Seraph-LoginReason, Jira Cloud's rules — and makes sure the diagnosis
 // has a title and a line.
 func (r *reading) finish() {
+	r.basicNote()
 	d := &r.d
 	if r.reason != "" && r.x.Status != 0 && !containsAny(d.Lines, "X-Seraph-LoginReason: "+r.reason+" —") {
 		d.Lines = append(d.Lines, seraphLine(r.reason))

@@ -333,6 +333,9 @@ func TestDiagnoseBasicOK(t *testing.T) {
 			not:  []string{"plain http://"}},
 		{name: "issue", x: issue, level: LevelOK, title: "200 as fred", want: []string{"not encryption"}},
 		{name: "plain http to a real Jira", x: onUpstream(issue, "prod", "http://jira.example.com"), level: LevelOK, title: "200", want: []string{"plain http://"}},
+		{name: "policy with basic auth", x: rec("GET", "/rest/api/2/password/policy", AuthBasic, "fred", 200, "[]", "x-arequestid", "1"), level: LevelOK, title: "disabled", want: []string{"not encryption"}},
+		{name: "logout with basic auth", x: rec("DELETE", "/rest/auth/1/session", AuthBasic, "fred", 204, "", "x-arequestid", "1"), level: LevelOK, title: "Logged out", want: []string{"not encryption"}},
+		{name: "failed basic gets no note", x: rec("GET", "/rest/api/2/myself", AuthBasic, "fred", 500, "", "x-arequestid", "1"), level: LevelBad, title: "500", not: []string{"not encryption"}},
 	})
 }
 
