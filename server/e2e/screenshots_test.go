@@ -8,23 +8,49 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestScreenshots renders each page for the README. It always runs (a page
-// that cannot render fails it); it writes the files only when
-// LAB_SCREENSHOTS=1, into server/e2e/screenshots/.
+// TestScreenshots walks each page into a telling state and captures it for
+// the README's tour. It always runs (a page that cannot get there fails it);
+// it writes the files only when LAB_SCREENSHOTS=1, into
+// server/e2e/screenshots/.
 func TestScreenshots(t *testing.T) {
-	lab := startLab(t)
-	b := newBrowser(t)
-	for _, page := range []string{"session", "basic", "password"} {
-		b.open(lab.Page(page))
+	lab, b := flowBrowser(t)
+	shoot := func(name string) {
+		t.Helper()
 		var shot []byte
-		b.run("screenshot "+page, chromedp.FullScreenshot(&shot, 100))
+		b.run("screenshot "+name, chromedp.FullScreenshot(&shot, 100))
 		if len(shot) < 1000 {
-			t.Fatalf("%s: screenshot of %d bytes", page, len(shot))
+			t.Fatalf("%s: screenshot of %d bytes", name, len(shot))
 		}
 		if os.Getenv("LAB_SCREENSHOTS") == "1" {
-			if err := os.WriteFile(filepath.Join("screenshots", page+".png"), shot, 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join("screenshots", name+".png"), shot, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
+	b.open(lab.Page("session"))
+	b.login("fred", "fred")
+	b.waitText("cookie-header", "Cookie: JSESSIONID=")
+	shoot("session")
+
+	b.login("fred", "wrong")
+	b.login("fred", "wrong")
+	b.login("fred", "wrong")
+	b.login("fred", "fred")
+	b.waitJS("captcha reset offer", `document.getElementById('captcha-reset') !== null`)
+	shoot("captcha")
+
+	b.click("nav-basic")
+	b.waitJS("basic page", `document.getElementById('basic-username') !== null`)
+	b.setInput("basic-username", "admin")
+	b.setInput("basic-password", "admin")
+	b.click("basic-send")
+	b.waitJS("answer", `document.querySelector('#exchanges li.exchange').textContent.includes('myself')`)
+	shoot("basic")
+
+	b.click("nav-password")
+	b.waitText("policy", "at least 10 characters")
+	b.setInput("pw-username", "fred")
+	b.setInput("pw-new", "fred2024")
+	b.waitText("pw-result", "refuse")
+	shoot("password")
 }
