@@ -172,3 +172,20 @@ func TestLogIsBounded(t *testing.T) {
 		}
 	})
 }
+
+// A cookie of one Jira must never be sent to another.
+func TestCookieStaysWithItsJira(t *testing.T) {
+	withModel(t, func(m *labModel) {
+		m.useCookie("JSESSIONID=ABC", AuthSession)
+		if m.authFor() != AuthSession {
+			t.Fatal("the cookie is not used on its own Jira")
+		}
+		m.target = "corp"
+		if m.authFor() != AuthNone {
+			t.Error("the sandbox's cookie would be sent to corp")
+		}
+		if html := render(t, &sessionPage{}); !strings.Contains(html, `id="cookie-other-jira"`) {
+			t.Error("the page does not say the cookie belongs to another Jira")
+		}
+	})
+}

@@ -36,6 +36,7 @@ type labModel struct {
 	setCookie               []string
 	cookie                  string   // "NAME=value; ..." the lab sends next as Cookie
 	cookieAuth              AuthKind // AuthSession (from a login) or AuthPasted
+	cookieFor               string   // the upstream the cookie belongs to: never sent elsewhere
 	cookiePaste, pasteErr   string
 	search                  *searchResult
 	searchErr               string
@@ -112,7 +113,7 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x Exchange)) {
 		return
 	}
 	header := append([]Header(nil), c.Header...)
-	if (c.Auth == AuthSession || c.Auth == AuthPasted) && model.cookie != "" {
+	if (c.Auth == AuthSession || c.Auth == AuthPasted) && model.cookie != "" && model.cookieFor == up.Name {
 		// The browser cannot set Cookie itself: the proxy turns this into
 		// the only Cookie header Jira sees.
 		header = append(header, Header{Name: "X-Jira-Cookie", Value: model.cookie})
@@ -173,12 +174,18 @@ func (m *labModel) forgetSecrets() {
 // jsonHeader is the Content-Type of every JSON call.
 var jsonHeader = Header{Name: "Content-Type", Value: "application/json"}
 
-// authFor is how a call with the lab's cookie authenticates.
+// authFor is how a call with the lab's cookie authenticates: without one when
+// the cookie belongs to another Jira.
 func (m *labModel) authFor() AuthKind {
-	if m.cookie == "" {
+	if m.cookie == "" || m.cookieFor != m.target {
 		return AuthNone
 	}
 	return m.cookieAuth
+}
+
+// useCookie makes cookie the one the lab sends next, to the current target.
+func (m *labModel) useCookie(cookie string, auth AuthKind) {
+	m.cookie, m.cookieAuth, m.cookieFor = cookie, auth, m.target
 }
 
 // jiraErrors reads Jira's {"errorMessages":[...],"errors":{...}} into sentences.

@@ -23,6 +23,7 @@ func (p *sessionPage) Render() app.UI {
 	if m.cookie != "" {
 		cookieLine = "Cookie: " + m.cookie
 	}
+	otherJira := m.cookie != "" && m.cookieFor != m.target
 	setCookie := make([]string, len(m.setCookie))
 	for i, c := range m.setCookie {
 		setCookie[i] = "Set-Cookie: " + c
@@ -47,6 +48,8 @@ func (p *sessionPage) Render() app.UI {
 			app.Pre().ID("set-cookie").Text(strings.Join(setCookie, "\n")),
 			app.H3().Text("Cookie header sent next"),
 			app.Pre().ID("cookie-header").Text(cookieLine),
+			app.If(otherJira, app.P().ID("cookie-other-jira").Class("badge warn").
+				Text("This cookie belongs to "+m.cookieFor+": the lab does not send it to "+m.target+". Log in there, or paste a cookie of that Jira.")),
 			app.P().Class("note").Text("A page's script can neither read Set-Cookie (the browser hides it, and JSESSIONID is HttpOnly) "+
 				"nor send a Cookie header of its own. The lab's server does both for it: it hands Set-Cookie over as X-Jira-Set-Cookie "+
 				"and turns the lab's X-Jira-Cookie into the Cookie header Jira receives, built from session.name and session.value as seed 001 does."),
@@ -110,7 +113,7 @@ func (p *sessionPage) onLogin(ctx app.Context, e app.Event) {
 			}
 			model.sessionJSON, _ = PrettyJSON(x.ResponseBody)
 			model.setCookie = SetCookieLines(x.ResponseHeader)
-			model.cookie, model.cookieAuth = cookie, AuthSession
+			model.useCookie(cookie, AuthSession)
 		})
 }
 
@@ -160,7 +163,7 @@ func applyPastedCookie(text string) {
 		model.pasteErr = err.Error()
 		return
 	}
-	model.cookie, model.cookieAuth = cookie, AuthPasted
+	model.useCookie(cookie, AuthPasted)
 }
 
 // onSSOLogin walks the sandbox's simulated SSO browser login through the
