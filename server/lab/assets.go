@@ -111,7 +111,12 @@ func (a *assets) serveWasm(w http.ResponseWriter, r *http.Request) {
 	coding := negotiate(r.Header.Get("Accept-Encoding"), a.wasm)
 	h := w.Header()
 	h.Set("Vary", "Accept-Encoding")
-	h.Set("Cache-Control", "no-cache")
+	if r.URL.Query().Get("v") == a.version {
+		// This URL names this content: it never changes.
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "no-cache")
+	}
 	// go-app's loader shows progress against the decoded length; the
 	// Content-Length of a compressed response would overshoot.
 	h.Set(wasmLengthHeader, strconv.Itoa(a.rawSize))

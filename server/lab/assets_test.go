@@ -92,6 +92,24 @@ func TestServeWasm(t *testing.T) {
 	}
 }
 
+func TestServeWasmCaching(t *testing.T) {
+	a, err := loadAssets(testWeb())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ target, want string }{
+		{"/web/app.wasm?v=" + a.version, "public, max-age=31536000, immutable"},
+		{"/web/app.wasm?v=old", "no-cache"},
+		{"/web/app.wasm", "no-cache"},
+	} {
+		w := httptest.NewRecorder()
+		a.serveWasm(w, httptest.NewRequest("GET", tt.target, nil))
+		if got := w.Header().Get("Cache-Control"); got != tt.want {
+			t.Errorf("GET %s: Cache-Control %q; want %q", tt.target, got, tt.want)
+		}
+	}
+}
+
 func TestLoadAssets(t *testing.T) {
 	web := testWeb()
 	a, err := loadAssets(web)

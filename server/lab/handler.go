@@ -38,11 +38,15 @@ type handler struct {
 // resources tells go-app where its files live under the base path. It is not
 // an http.Handler on purpose: then go-app never serves /web/ itself and never
 // fetches robots.txt and friends from whatever Host a request names.
-type resources struct{ base string }
+//
+// The wasm's URL carries the asset version, so its answer can be cached
+// for good: the service worker's precache, which runs while the page itself
+// downloads the wasm, then finds it in the HTTP cache without revalidating.
+type resources struct{ base, version string }
 
 func (r resources) Package() string { return r.base }
 func (r resources) Static() string  { return r.base }
-func (r resources) AppWASM() string { return r.base + "/web/app.wasm" }
+func (r resources) AppWASM() string { return r.base + "/web/app.wasm?v=" + r.version }
 
 func newHandler(cfg handlerConfig) (*handler, error) {
 	a, err := loadAssets(cfg.Web)
@@ -74,7 +78,7 @@ func newHandler(cfg handlerConfig) (*handler, error) {
 			BackgroundColor:         "#f6f7f9",
 			ThemeColor:              "#1d4ed8",
 			LoadingLabel:            "Loading Jira Auth Lab… {progress}%",
-			Resources:               resources{base: cfg.BasePath},
+			Resources:               resources{base: cfg.BasePath, version: a.version},
 			Version:                 a.version,
 			WasmContentLengthHeader: wasmLengthHeader,
 			Env:                     app.Environment{"LAB_VERSION": cfg.Version},

@@ -114,6 +114,12 @@ func TestHandlerBasePath(t *testing.T) {
 			t.Errorf("page under /lab lacks %s", want)
 		}
 	}
+	// The loader and the service worker fetch the wasm by its versioned URL.
+	for _, p := range []string{"/lab/app.js", "/lab/app-worker.js"} {
+		if body := request(h, "GET", p, good).Body.String(); !strings.Contains(body, "/lab/web/app.wasm?v="+h.assets.version) {
+			t.Errorf("%s does not load /lab/web/app.wasm?v=<version>", p)
+		}
+	}
 }
 
 func TestPageHasNoExternalURLs(t *testing.T) {

@@ -1,0 +1,43 @@
+package e2e
+
+import (
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+var wasmLog = regexp.MustCompile(`path=\S*/web/app\.wasm status=(\d+) .*bytes=(\d+)`)
+
+// wasmTransfers counts the wasm requests the server answered (200 or 304)
+// and the bytes it sent for them.
+func wasmTransfers(p *labProcess) (requests int, bytes int64) {
+	for _, m := range wasmLog.FindAllStringSubmatch(p.Logs(), -1) {
+		n, _ := strconv.ParseInt(m[2], 10, 64)
+		bytes += n
+		requests++
+	}
+	return requests, bytes
+}
+
+// The first visit asks for the wasm once — the service worker's precache
+// finds it in the HTTP cache, not even revalidating — and repeat visits ask
+// for none of it.
+func TestWasmDownloadedOnceThenCached(t *testing.T) {
+	lab := startLab(t)
+	b := newBrowser(t)
+	b.open(lab.Page("session"))
+	var state string
+	b.eval(`navigator.serviceWorker.ready.then(r => r.active.state)`, &state)
+	b.eval(`navigator.serviceWorker.ready.then(r => new Promise(res => {
+		const w = r.active; if (w.state === 'activated') return res(w.state);
+		w.addEventListener('statechange', () => { if (w.state === 'activated') res(w.state) }) }))`, &state)
+	full, bytes := wasmTransfers(lab)
+	if full != 1 {
+		t.Errorf("first visit: the wasm was requested %d times (%d bytes); want once", full, bytes)
+	}
+	b.open(lab.Page("basic"))
+	b.open(lab.Page("session"))
+	if again, more := wasmTransfers(lab); again != full || more != bytes {
+		t.Errorf("repeat visits: wasm answers went from %d (%d bytes) to %d (%d bytes); want no more wasm bytes", full, bytes, again, more)
+	}
+}
