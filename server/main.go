@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"jiraauthlab/server/lab"
 	"jiraauthlab/web"
@@ -32,10 +33,15 @@ func main() {
 		os.Exit(2)
 	}
 	cfg.Version = version
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	// Logs leave through a buffer flushed in the background: no request
+	// waits for a write to stderr.
+	logw := lab.NewLogWriter(os.Stderr, 100*time.Millisecond)
+	defer logw.Close()
+	logger := slog.New(slog.NewTextHandler(logw, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := lab.Run(ctx, cfg, web.Assets, os.Stdout, logger); err != nil {
+		logw.Close()
 		fmt.Fprintln(os.Stderr, "jira-auth-lab:", err)
 		os.Exit(1)
 	}

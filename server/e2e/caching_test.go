@@ -4,13 +4,16 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
 )
 
 var wasmLog = regexp.MustCompile(`path=\S*/web/app\.wasm status=(\d+) .*bytes=(\d+)`)
 
 // wasmTransfers counts the wasm requests the server answered (200 or 304)
 // and the bytes it sent for them.
+// The server flushes its log every 100ms: wait for it first.
 func wasmTransfers(p *labProcess) (requests int, bytes int64) {
+	time.Sleep(300 * time.Millisecond)
 	for _, m := range wasmLog.FindAllStringSubmatch(p.Logs(), -1) {
 		n, _ := strconv.ParseInt(m[2], 10, 64)
 		bytes += n
