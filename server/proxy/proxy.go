@@ -127,8 +127,8 @@ func New(cfg Config) (*Proxy, error) {
 		}
 		rt := &route{up: up, prefix: len("/proxy/") + len(up.Name)}
 		rt.rp = &httputil.ReverseProxy{
-			Rewrite:        rt.rewrite,
-			Transport:      p.transport,
+			Rewrite:   rt.rewrite,
+			Transport: p.transport,
 			// 0, not -1: a body of known length leaves in one write when the
 			// handler ends instead of a flush (a system call) per chunk, which
 			// cost ~14% of the proxy's CPU under load. ReverseProxy still flushes
