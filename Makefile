@@ -14,7 +14,7 @@ STATICCHECK_VERSION := v0.8.2
 TEST_TIMEOUT ?= 25m
 
 WASM_SRC   := $(shell find wasm -name '*.go') go.mod go.sum
-SERVER_SRC := $(shell find server web -name '*.go' -not -path 'server/e2e/*' -not -name '*_test.go') \
+SERVER_SRC := $(shell find server web -name '*.go' -not -path 'server/e2e/*' -not -path 'server/bench/*' -not -name '*_test.go') \
               $(wildcard web/*.css web/*.png web/*.svg web/*.txt web/*.xml) go.mod go.sum
 
 # ensure_cmd CMD PACKAGE: install PACKAGE with apt-get when CMD is missing and
@@ -30,7 +30,7 @@ define ensure_cmd
 	  fi; }
 endef
 
-.PHONY: help build wasm run test vet staticcheck unit tools brotli chromium bench clean
+.PHONY: help build wasm run test vet staticcheck unit tools brotli chromium bench bench-smoke clean
 
 help:
 	@echo "make run    build everything and start the lab (app :8080, sandbox :8090)"
@@ -57,16 +57,18 @@ $(BIN): web/app.wasm web/app.wasm.br web/app.wasm.gz $(SERVER_SRC)
 run: build
 	./$(BIN)
 
-test: vet staticcheck build chromium unit
+test: vet staticcheck build chromium unit bench-smoke
 
 vet:
 	@test -z "$$(gofmt -l wasm server web)" || { echo "gofmt needed:"; gofmt -l wasm server web; exit 1; }
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	cd server/bench && $(GO) vet ./... && GOOS=js GOARCH=wasm $(GO) vet ./floor/...
 
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
 	GOOS=js GOARCH=wasm $(STATICCHECK) ./wasm/...
+	cd server/bench && $(STATICCHECK) ./...
 
 $(STATICCHECK):
 	GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
@@ -75,6 +77,16 @@ $(STATICCHECK):
 # which drive the binary built above in headless Chromium).
 unit:
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+# Performance figures as ratios against baselines measured in the same run
+# (server/bench, its own module): prints a table, writes .bench/*.json.
+bench: build brotli chromium
+	cd server/bench && $(GO) run ./cmd/bench
+
+# The bench harness's own test with tiny durations (a nested module: the
+# root's `go test ./...` does not reach it).
+bench-smoke: build brotli chromium
+	cd server/bench && $(GO) test -race -count=1 -timeout 5m ./...
 
 tools: brotli chromium $(STATICCHECK)
 

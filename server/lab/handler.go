@@ -82,6 +82,12 @@ func newHandler(cfg handlerConfig) (*handler, error) {
 			Version:                 a.version,
 			WasmContentLengthHeader: wasmLengthHeader,
 			Env:                     app.Environment{"LAB_VERSION": cfg.Version},
+			// go-app's loader only asks for the wasm once its deferred scripts
+			// have run (after DOMContentLoaded); the preload starts the download
+			// while the page is still being parsed. crossorigin matches the
+			// loader's fetch(), so the browser hands it the preloaded answer.
+			RawHeaders: []string{`<link rel="preload" href="` + resources{base: cfg.BasePath, version: a.version}.AppWASM() +
+				`" as="fetch" type="application/wasm" crossorigin>`},
 		},
 	}
 	return h, nil
