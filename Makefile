@@ -7,7 +7,8 @@ SHELL       := /bin/bash
 GO          ?= go
 BIN         := bin/jira-auth-lab
 VERSION     ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
-GOBIN       := $(shell $(GO) env GOPATH)/bin
+# Where `go install` puts tools: GOBIN when set, else GOPATH/bin.
+GOBIN       := $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)
 STATICCHECK := $(GOBIN)/staticcheck
 STATICCHECK_VERSION := v0.8.2
 # Tests that drive Chromium need time on a 2-core machine.
@@ -71,11 +72,11 @@ staticcheck: $(STATICCHECK)
 	cd server/bench && $(STATICCHECK) ./...
 
 $(STATICCHECK):
-	GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	GOFLAGS= GOBIN=$(GOBIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 # Unit, race, fuzz seed corpora and the browser end-to-end tests (server/e2e,
 # which drive the binary built above in headless Chromium).
-unit:
+unit: build chromium
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 # Performance figures as ratios against baselines measured in the same run

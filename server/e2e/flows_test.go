@@ -320,3 +320,24 @@ func TestForgetSecrets(t *testing.T) {
 	b.click("forget-secrets")
 	b.waitJS("secrets gone", `document.getElementById('password').value === '' && document.getElementById('cookie-header').textContent === '' && document.querySelectorAll('#exchanges li.exchange').length === 0`)
 }
+
+// Leaving a page while its request runs must lose nothing: the answer still
+// lands in the log and the page is usable again when the user comes back.
+func TestAnswersLandAfterLeavingThePage(t *testing.T) {
+	lab, b := flowBrowser(t)
+	b.open(lab.Page("password"))
+	b.waitText("policy", "at least 10 characters")
+	b.setInput("pw-username", "fred")
+	b.setInput("pw-new", "short1")
+	b.run("leave at once", chromedp.Click("#nav-session", chromedp.ByID))
+	b.waitJS("session page", `document.getElementById('login') !== null`)
+	b.setInput("username", "fred")
+	b.setInput("password", "fred")
+	b.click("login")
+	b.run("leave during the login", chromedp.Click("#nav-basic", chromedp.ByID))
+	b.waitJS("the login's answer in the log", `Array.from(document.querySelectorAll('#exchanges li.exchange')).some(li => li.textContent.includes('/rest/auth/1/session'))`)
+	b.click("nav-session")
+	b.waitJS("login usable and the cookie kept", `!document.getElementById('login').disabled && document.getElementById('cookie-header').textContent.startsWith('Cookie: JSESSIONID=')`)
+	b.click("nav-password")
+	b.waitText("pw-result", "at least 10 characters")
+}

@@ -99,17 +99,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Referrer-Policy", "no-referrer")
 
-	p, ok := h.stripBase(w, r)
-	if !ok {
-		return
-	}
-	if p == "/healthz" {
+	if r.URL.Path == h.cfg.BasePath+"/healthz" {
 		h.serveHealth(w, r)
 		return
 	}
+	// Before anything else, the base path's redirect and 404 included: a
+	// foreign Host learns nothing but 403.
 	if !h.cfg.Hosts.AllowHost(r.Host) {
 		proxy.WriteError(w, http.StatusForbidden, "foreign_host",
 			"This server does not answer to the host name "+quoteHost(r.Host)+"; use the address it printed at start-up (or set -public-url).")
+		return
+	}
+	p, ok := h.stripBase(w, r)
+	if !ok {
 		return
 	}
 	switch {

@@ -103,6 +103,9 @@ func TestHandlerBasePath(t *testing.T) {
 		{"/lab/web/lab.css", 200},
 		{"/lab/api/upstreams", 200},
 	}
+	if w := request(h, "GET", "/elsewhere", "evil.example:8080"); w.Code != 403 {
+		t.Errorf("foreign Host outside the base path = %d; want 403", w.Code)
+	}
 	for _, tt := range tests {
 		if w := request(h, "GET", tt.path, good); w.Code != tt.wantStatus {
 			t.Errorf("GET %s = %d; want %d", tt.path, w.Code, tt.wantStatus)

@@ -31,8 +31,11 @@ func newHostSet(listen net.Addr, public *url.URL) *hostSet {
 	s.add(net.JoinHostPort("localhost", port))
 	if public != nil {
 		s.add(public.Host)
-		if public.Port() == "" {
+		switch public.Port() {
+		case "": // https://lab.example.com: also :443 spelled out
 			s.add(net.JoinHostPort(public.Hostname(), defaultPort(public.Scheme)))
+		case defaultPort(public.Scheme): // https://lab.example.com:443: browsers send the bare name
+			s.add(public.Hostname())
 		}
 	}
 	return s

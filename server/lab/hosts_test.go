@@ -10,6 +10,7 @@ func TestHostSet(t *testing.T) {
 	loop := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}
 	any := &net.TCPAddr{IP: net.IPv4zero, Port: 8080}
 	public, _ := url.Parse("https://lab.example.com")
+	publicPort, _ := url.Parse("https://lab.example.com:443")
 	tests := []struct {
 		name   string
 		listen net.Addr
@@ -27,6 +28,7 @@ func TestHostSet(t *testing.T) {
 		{"public url", loop, public, "lab.example.com", "https://lab.example.com", true},
 		{"public url default port", loop, public, "lab.example.com:443", "https://lab.example.com:443", true},
 		{"public url wrong scheme port", loop, public, "lab.example.com:80", "http://lab.example.com", false},
+		{"public url with its default port spelled out", loop, publicPort, "lab.example.com", "https://lab.example.com", true},
 		{"any-address listener takes IP literals", any, nil, "192.168.1.20:8080", "http://192.168.1.20:8080", true},
 		{"any-address listener still refuses names", any, nil, "evil.example:8080", "http://evil.example:8080", false},
 		{"any-address listener other port", any, nil, "192.168.1.20:9", "http://192.168.1.20:9", false},

@@ -143,11 +143,11 @@ func (s *Server) Err() <-chan error { return s.errc }
 
 // Shutdown stops accepting and drains in-flight requests until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
-	var errs []error
+	// The app first: its in-flight proxied requests may still need the sandbox.
+	errs := []error{s.app.Shutdown(ctx)}
 	if s.sandbox != nil {
 		errs = append(errs, s.sandbox.Shutdown(ctx))
 	}
-	errs = append(errs, s.app.Shutdown(ctx))
 	return errors.Join(errs...)
 }
 
@@ -176,10 +176,15 @@ func Run(ctx context.Context, cfg Config, web fs.FS, stdout io.Writer, logger *s
 		}
 	}
 	logger.Info("shutting down: draining in-flight requests")
-	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	// Long enough for a proxied request to get its upstream's answer.
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.UpstreamTimeout+5*time.Second)
 	defer cancel()
 	if err := s.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		logger.Warn("drain did not finish; closing the connections left", "err", err)
+		s.app.Close()
+		if s.sandbox != nil {
+			s.sandbox.Close()
+		}
 	}
 	return nil
 }

@@ -176,7 +176,7 @@ func TestLogIsBounded(t *testing.T) {
 // A cookie of one Jira must never be sent to another.
 func TestCookieStaysWithItsJira(t *testing.T) {
 	withModel(t, func(m *labModel) {
-		m.useCookie("JSESSIONID=ABC", AuthSession)
+		m.useCookie("sandbox", "JSESSIONID=ABC", AuthSession)
 		if m.authFor() != AuthSession {
 			t.Fatal("the cookie is not used on its own Jira")
 		}

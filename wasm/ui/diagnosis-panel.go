@@ -54,14 +54,14 @@ func (d *diagnosisPanel) onCaptchaReset(ctx app.Context, e app.Event) {
 		})
 }
 
-// onRelogin takes the user back to the login form with the password focused.
+// onRelogin takes the user back to the login form with the password focused
+// (by the session page once it is mounted: this panel may not outlive the
+// navigation).
 func (d *diagnosisPanel) onRelogin(ctx app.Context, e app.Event) {
-	if ctx.Page().URL().Path != Href(RouteSession) && ctx.Page().URL().Path != Href("/") {
+	model.focusPassword = true
+	if p := ctx.Page().URL().Path; p != Href(RouteSession) && p != Href("/") {
 		ctx.Navigate(Href(RouteSession))
+		return
 	}
-	ctx.Defer(func(app.Context) {
-		if el := app.Window().GetElementByID("password"); el.Truthy() {
-			el.Call("focus")
-		}
-	})
+	focusPassword(ctx)
 }

@@ -55,7 +55,8 @@ type labModel struct {
 	pwMessages                                    []string
 	pwErr                                         string
 	pwSeq                                         int  // bumped on every keystroke
-	pwInFlight, pwPending                         bool // at most one check in flight
+	pwInFlight, pwPending                         bool // at most one check in flight; pending: its debounce ended meanwhile
+	focusPassword                                 bool // "Log in again": focus #password once /session is up
 }
 
 var model = &labModel{
@@ -73,13 +74,31 @@ func changed(ctx app.Context) {
 
 // observe makes a component re-render on every model change.
 func observe(ctx app.Context, rev *int) {
+	mounted = ctx.Src()
 	ctx.ObserveState(stateRev).Value(rev)
 }
 
+// mounted is the component that mounted last: one of the current page's.
+var mounted app.UI
+
+// dispatch runs fn on the UI goroutine. go-app drops a ctx.Dispatch whose
+// component has gone, but an answer must land even when the page that sent
+// the request was left meanwhile: it is dispatched for the page mounted now.
+func dispatch(ctx app.Context, fn func(app.Context)) {
+	src := mounted
+	if src == nil || !src.Mounted() {
+		src = ctx.Src()
+	}
+	ctx.Dispatcher().Dispatch(app.Dispatch{Mode: app.Update, Source: src, Function: fn})
+}
+
 // current returns the chosen upstream.
-func (m *labModel) current() (Upstream, bool) {
+func (m *labModel) current() (Upstream, bool) { return m.upstream(m.target) }
+
+// upstream returns the named upstream.
+func (m *labModel) upstream(name string) (Upstream, bool) {
 	for _, u := range m.upstreams {
-		if u.Name == m.target {
+		if u.Name == name {
 			return u, true
 		}
 	}
@@ -100,12 +119,16 @@ type call struct {
 	Auth     AuthKind // AuthSession/AuthPasted add the lab's cookie
 	Username string   // whose credentials are sent, for the diagnosis
 	Busy     string   // the button to disable while the call runs
+	To       string   // upstream name; "" for the one chosen now
 }
 
 // send runs c in the background, logs the exchange, reads it into the
 // diagnosis and then calls done (on the UI goroutine).
 func send(ctx app.Context, c call, done func(ctx app.Context, x Exchange)) {
 	up, ok := model.current()
+	if c.To != "" {
+		up, ok = model.upstream(c.To)
+	}
 	if !ok {
 		model.diag = &Diagnosis{Level: LevelWarn, Title: "No Jira is selected.",
 			Lines: []string{"Pick a Jira in the selector at the top right; the list comes from the lab server (-upstream flags and the built-in sandbox)."}}
@@ -125,10 +148,11 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x Exchange)) {
 	req := Request{Method: c.Method, URL: Href("/proxy/" + up.Name + c.Path), Header: header, Body: c.Body}
 	started := time.Now()
 	ctx.Async(func() {
-		cctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+		// Not ctx: it ends with the component, and the answer must not.
+		cctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
 		resp, err := Do(cctx, req)
-		ctx.Dispatch(func(ctx app.Context) {
+		dispatch(ctx, func(ctx app.Context) {
 			x := Exchange{
 				Method: c.Method, Path: c.Path, Target: up.Name, TargetURL: up.URL, Sandbox: up.Sandbox,
 				Auth: c.Auth, Username: c.Username, RequestHeader: header, RequestBody: c.Body,
@@ -183,9 +207,10 @@ func (m *labModel) authFor() AuthKind {
 	return m.cookieAuth
 }
 
-// useCookie makes cookie the one the lab sends next, to the current target.
-func (m *labModel) useCookie(cookie string, auth AuthKind) {
-	m.cookie, m.cookieAuth, m.cookieFor = cookie, auth, m.target
+// useCookie makes cookie the one the lab sends next, to the upstream named
+// target (the one that issued it) and no other.
+func (m *labModel) useCookie(target, cookie string, auth AuthKind) {
+	m.cookie, m.cookieAuth, m.cookieFor = cookie, auth, target
 }
 
 // jiraErrors reads Jira's {"errorMessages":[...],"errors":{...}} into sentences.

@@ -22,6 +22,10 @@ func (p *passwordPage) OnMount(ctx app.Context) {
 	if model.policyStatus == neverLoaded {
 		loadPolicy(ctx)
 	}
+	if model.pwStatus == loading && !model.pwInFlight {
+		// A debounce that ended while another page was shown was dropped.
+		schedulePasswordCheck(ctx)
+	}
 }
 
 func (p *passwordPage) Render() app.UI {
@@ -164,6 +168,9 @@ func checkPassword(ctx app.Context) {
 		model.pwPending = true
 		return
 	}
+	if _, ok := model.current(); !ok {
+		return // the picker checks again once it knows the target
+	}
 	model.pwInFlight = true
 	seq := model.pwSeq
 	var path, body string
@@ -180,9 +187,12 @@ func checkPassword(ctx app.Context) {
 		func(ctx app.Context, x Exchange) {
 			model.pwInFlight = false
 			if seq != model.pwSeq {
-				// Stale: the user typed on. Check the newest input now.
-				model.pwPending = false
-				checkPassword(ctx)
+				// Stale: the user typed on. If the newest input's pause has
+				// already ended, check it now; else its debounce will.
+				if model.pwPending {
+					model.pwPending = false
+					checkPassword(ctx)
+				}
 				return
 			}
 			model.pwPending = false

@@ -15,7 +15,20 @@ type sessionPage struct {
 	rev int
 }
 
-func (p *sessionPage) OnMount(ctx app.Context) { observe(ctx, &p.rev) }
+func (p *sessionPage) OnMount(ctx app.Context) {
+	observe(ctx, &p.rev)
+	if model.focusPassword {
+		ctx.Defer(focusPassword)
+	}
+}
+
+// focusPassword puts the cursor in #password (after "Log in again").
+func focusPassword(ctx app.Context) {
+	model.focusPassword = false
+	if el := app.Window().GetElementByID("password"); el.Truthy() {
+		el.Call("focus")
+	}
+}
 
 func (p *sessionPage) Render() app.UI {
 	m := model
@@ -113,7 +126,7 @@ func (p *sessionPage) onLogin(ctx app.Context, e app.Event) {
 			}
 			model.sessionJSON, _ = PrettyJSON(x.ResponseBody)
 			model.setCookie = SetCookieLines(x.ResponseHeader)
-			model.useCookie(cookie, AuthSession)
+			model.useCookie(x.Target, cookie, AuthSession)
 		})
 }
 
@@ -148,12 +161,13 @@ func (p *sessionPage) onSearch(ctx app.Context, e app.Event) {
 func (p *sessionPage) onPaste(ctx app.Context, e app.Event) {
 	text := ctx.JSSrc().Get("value").String()
 	model.cookiePaste = text
-	applyPastedCookie(text)
+	applyPastedCookie(model.target, text)
 	changed(ctx)
 }
 
-// applyPastedCookie makes a pasted cookie the one the lab sends next.
-func applyPastedCookie(text string) {
+// applyPastedCookie makes a pasted cookie the one the lab sends next to
+// target.
+func applyPastedCookie(target, text string) {
 	model.pasteErr = ""
 	if strings.TrimSpace(text) == "" {
 		return
@@ -163,7 +177,7 @@ func applyPastedCookie(text string) {
 		model.pasteErr = err.Error()
 		return
 	}
-	model.useCookie(cookie, AuthPasted)
+	model.useCookie(target, cookie, AuthPasted)
 }
 
 // onSSOLogin walks the sandbox's simulated SSO browser login through the
@@ -180,14 +194,14 @@ func (p *sessionPage) onSSOLogin(ctx app.Context, e app.Event) {
 		delete(model.busy, "sso-login")
 		model.ssoSteps = append(model.ssoSteps, "Stopped: "+why)
 	}
-	send(ctx, call{Method: "GET", Path: "/login.jsp"}, func(ctx app.Context, x Exchange) {
+	send(ctx, call{Method: "GET", Path: "/login.jsp", To: up.Name}, func(ctx app.Context, x Exchange) {
 		idp, ok := upstreamPath(up.URL, attrOf(x.ResponseBody, `id="sso-link"`, "href"))
 		if x.Status != 200 || !ok {
 			fail(ctx, "no SSO link on /login.jsp")
 			return
 		}
 		model.ssoSteps = append(model.ssoSteps, "GET "+idp+" — the identity provider asks who you are.")
-		send(ctx, call{Method: "GET", Path: idp}, func(ctx app.Context, x Exchange) {
+		send(ctx, call{Method: "GET", Path: idp, To: up.Name}, func(ctx app.Context, x Exchange) {
 			action, ok := upstreamPath(up.URL, attrOf(x.ResponseBody, `id="idp-form"`, "action"))
 			user := attrOf(x.ResponseBody, `id="idp-username"`, "value")
 			if x.Status != 200 || !ok || user == "" {
@@ -197,7 +211,7 @@ func (p *sessionPage) onSSOLogin(ctx app.Context, e app.Event) {
 			model.ssoSteps = append(model.ssoSteps, "POST "+action+" username="+user+" — the identity provider logs you in; Jira sets JSESSIONID.")
 			send(ctx, call{Method: "POST", Path: action,
 				Header: []Header{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}},
-				Body:   "username=" + url.QueryEscape(user), Username: user},
+				Body:   "username=" + url.QueryEscape(user), Username: user, To: up.Name},
 				func(ctx app.Context, x Exchange) {
 					cookie := textOf(x.ResponseBody, `id="sso-cookie"`)
 					if x.Status != 200 || cookie == "" {
@@ -207,7 +221,7 @@ func (p *sessionPage) onSSOLogin(ctx app.Context, e app.Event) {
 					delete(model.busy, "sso-login")
 					model.ssoSteps = append(model.ssoSteps, "Copied "+strings.SplitN(cookie, "=", 2)[0]+" from the last page into the paste field, as you would from the browser's developer tools.")
 					model.cookiePaste = cookie
-					applyPastedCookie(cookie)
+					applyPastedCookie(up.Name, cookie)
 					model.diag = &Diagnosis{Level: LevelOK, Title: "SSO login done: the lab now sends the browser's session cookie.",
 						Lines: []string{
 							"This is seed 003's workaround: an SSO account has no Jira password, so REST logins fail, but the cookie of a browser session works.",

@@ -47,6 +47,9 @@ func (p *upstreamPicker) OnMount(ctx app.Context) {
 			if model.policyWanted {
 				loadPolicy(ctx)
 			}
+			if model.pwNew != "" {
+				schedulePasswordCheck(ctx) // typed before the target was known
+			}
 			changed(ctx)
 		})
 	})
@@ -83,6 +86,9 @@ func (p *upstreamPicker) onChange(ctx app.Context, e app.Event) {
 	_ = ctx.LocalStorage().Set(targetKey, model.target)
 	if model.policyStatus != neverLoaded {
 		loadPolicy(ctx) // the rules belong to the Jira chosen
+	}
+	if model.pwNew != "" {
+		schedulePasswordCheck(ctx) // and so does the verdict
 	}
 	changed(ctx)
 }
