@@ -46,7 +46,7 @@ func (p *basicPage) Render() app.UI {
 					button("basic-send", busyText("basic-send", "Send GET", "Sending…"), m.busy["basic-send"]).Type("submit"),
 				),
 			),
-		)
+		).UI()
 }
 
 // maskPair shows the pair being encoded without echoing the password.

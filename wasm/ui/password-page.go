@@ -52,7 +52,7 @@ func (p *passwordPage) Render() app.UI {
 			field("pw-new", "New password", passwordInput("pw-new", m.pwNew).OnInput(p.onField(&m.pwNew))),
 			app.Div().ID("pw-result").Class("pw-result").Aria("live", "polite").Body(pwResult()),
 			app.P().Class("note").Text("The password goes only to the policy endpoint of the Jira you chose, through the lab's proxy, and is never stored."),
-		)
+		).UI()
 }
 
 func hiddenIf(b bool) string {

@@ -90,7 +90,7 @@ func (p *sessionPage) Render() app.UI {
 					app.Range(m.ssoSteps).Slice(func(i int) app.UI { return app.Li().Text(m.ssoSteps[i]) }),
 				)),
 			),
-		)
+		).UI()
 }
 
 // bindInput keeps a form value in the model as the user types.

@@ -4,9 +4,11 @@ import "github.com/maxence-charriere/go-app/v9/pkg/app"
 
 // shell is the layout every page shares: header with navigation and the
 // upstream picker, the page's own panel, the diagnosis and the exchange log.
+// It is a plain builder, not a component: a component holding the page's
+// elements in its props could render them a second time on its own, and
+// go-app refuses to mount an element twice ("html element is already
+// mounted"), which kills the wasm.
 type shell struct {
-	app.Compo
-
 	Iactive  string   // route of the page, to highlight its link
 	Ititle   string   // the page's heading
 	Ilead    string   // one sentence under the heading
@@ -33,7 +35,8 @@ var navLinks = []struct{ route, label string }{
 	{RoutePassword, "Password policy"},
 }
 
-func (s *shell) Render() app.UI {
+// UI builds the page.
+func (s *shell) UI() app.UI {
 	wasm := "prerendered"
 	if live() {
 		wasm = "running"
