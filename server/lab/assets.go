@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -13,9 +14,14 @@ import (
 	"strings"
 )
 
-// asset is one file served from memory with its validator.
+// asset is one file with its validator, served from memory (small files) or
+// streamed from the embedded FS (the wasm and its twins: 12 MB that need not
+// be copied onto the heap at every start).
 type asset struct {
 	data        []byte
+	fsys        fs.FS // with name and size, when data is nil
+	name        string
+	size        int64
 	etag        string
 	contentType string
 }
@@ -58,35 +64,47 @@ func loadAssets(fsys fs.FS) (*assets, error) {
 	}
 	sort.Strings(names)
 	version := sha256.New()
+	var wasmTag string
 	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("read web asset %q: %w", name, err)
-		}
-		sum := sha256.Sum256(data)
-		tag := hex.EncodeToString(sum[:8])
 		switch name {
-		case "app.wasm":
-			a.wasm[""] = &asset{data: data, etag: `"` + tag + `"`, contentType: "application/wasm"}
-			a.rawSize = len(data)
-		case "app.wasm.br":
-			a.wasm["br"] = &asset{data: data, etag: `"` + tag + `-br"`, contentType: "application/wasm"}
-			continue // the raw file already versions the content
-		case "app.wasm.gz":
-			a.wasm["gzip"] = &asset{data: data, etag: `"` + tag + `-gz"`, contentType: "application/wasm"}
+		case "app.wasm.br", "app.wasm.gz":
+			// Compressed from app.wasm by the same build: its hash versions
+			// them too (names sort after it). Not hashed again: start-up time.
 			continue
-		default:
+		}
+		var sum [sha256.Size]byte
+		if name == "app.wasm" {
+			var size int64
+			var err error
+			if sum, size, err = hashFile(fsys, name); err != nil {
+				return nil, err
+			}
+			wasmTag = hex.EncodeToString(sum[:8])
+			a.wasm[""] = &asset{fsys: fsys, name: name, size: size, etag: `"` + wasmTag + `"`, contentType: "application/wasm"}
+			a.rawSize = int(size)
+		} else {
 			ct, ok := servedTypes[path.Ext(name)]
 			if !ok {
 				continue
 			}
-			a.files[name] = &asset{data: data, etag: `"` + tag + `"`, contentType: ct}
+			data, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("read web asset %q: %w", name, err)
+			}
+			sum = sha256.Sum256(data)
+			a.files[name] = &asset{data: data, etag: `"` + hex.EncodeToString(sum[:8]) + `"`, contentType: ct}
 		}
 		version.Write([]byte(name))
 		version.Write(sum[:])
 	}
 	if a.wasm[""] == nil {
 		return nil, errNoWasm
+	}
+	for coding, suffix := range map[string]string{"br": ".br", "gzip": ".gz"} {
+		if info, err := fs.Stat(fsys, "app.wasm"+suffix); err == nil {
+			a.wasm[coding] = &asset{fsys: fsys, name: "app.wasm" + suffix, size: info.Size(),
+				etag: `"` + wasmTag + "-" + strings.TrimPrefix(suffix, ".") + `"`, contentType: "application/wasm"}
+		}
 	}
 	a.version = hex.EncodeToString(version.Sum(nil)[:10])
 	return a, nil
@@ -136,11 +154,40 @@ func (f *asset) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(f.data)))
+	if f.data != nil {
+		h.Set("Content-Length", strconv.Itoa(len(f.data)))
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(f.data)
+		}
+		return
+	}
+	file, err := f.fsys.Open(f.name)
+	if err != nil {
+		http.Error(w, "asset unavailable", http.StatusInternalServerError)
+		return
+	}
+	defer file.Close()
+	h.Set("Content-Length", strconv.FormatInt(f.size, 10))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		_, _ = w.Write(f.data)
+		_, _ = io.Copy(w, file)
 	}
+}
+
+// hashFile streams a file through SHA-256.
+func hashFile(fsys fs.FS, name string) (sum [sha256.Size]byte, size int64, err error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return sum, 0, fmt.Errorf("read web asset %q: %w", name, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if size, err = io.Copy(h, f); err != nil {
+		return sum, 0, fmt.Errorf("read web asset %q: %w", name, err)
+	}
+	copy(sum[:], h.Sum(nil))
+	return sum, size, nil
 }
 
 // etagMatch implements If-None-Match's weak comparison against one ETag.
