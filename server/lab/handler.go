@@ -3,7 +3,6 @@ package lab
 import (
 	"encoding/json"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -22,7 +21,6 @@ type handlerConfig struct {
 	Hosts          *hostSet
 	Proxy          *proxy.Proxy
 	Web            fs.FS
-	Logger         *slog.Logger
 	Started        time.Time
 }
 
@@ -177,13 +175,6 @@ func (h *handler) serveHealth(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// upstreamJSON is one entry of GET /api/upstreams.
-type upstreamJSON struct {
-	Name    string `json:"name"`
-	URL     string `json:"url"`
-	Sandbox bool   `json:"sandbox"`
-}
-
 func (h *handler) serveUpstreams(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
@@ -191,9 +182,10 @@ func (h *handler) serveUpstreams(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ups := h.cfg.Proxy.Upstreams()
-	list := make([]upstreamJSON, len(ups))
+	// One wire format: the page decodes the same type.
+	list := make([]ui.Upstream, len(ups))
 	for i, u := range ups {
-		list[i] = upstreamJSON{Name: u.Name, URL: u.URL.String(), Sandbox: u.Sandbox}
+		list[i] = ui.Upstream{Name: u.Name, URL: u.URL.String(), Sandbox: u.Sandbox}
 	}
 	writeJSON(w, http.StatusOK, list)
 }

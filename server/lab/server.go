@@ -106,7 +106,6 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 		Hosts:          hosts,
 		Proxy:          px,
 		Web:            web,
-		Logger:         logger,
 		Started:        time.Now(),
 	})
 	if err != nil {

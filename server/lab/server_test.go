@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"jiraauthlab/wasm/ui"
 	"net/http"
 	"strings"
 	"testing"
@@ -135,7 +136,7 @@ func TestSandboxReplacedByUpstreamFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var list []upstreamJSON
+	var list []ui.Upstream
 	_ = json.NewDecoder(resp.Body).Decode(&list)
 	if len(list) != 2 || list[0].Name != "corp" || list[1].URL != "http://127.0.0.1:9/other" || list[1].Sandbox {
 		t.Errorf("/api/upstreams = %+v; want corp first and the given sandbox= replacing the built-in one", list)

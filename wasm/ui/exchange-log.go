@@ -96,7 +96,7 @@ func renderExchange(x Exchange, open bool) app.UI {
 			app.Pre().Class("req-headers").Text(req.String()),
 			app.If(x.RequestBody != "",
 				app.H3().Text("Request body"),
-				app.Pre().Class("req-body").Text(MaskBody(headerValue(x.RequestHeader, "Content-Type"), x.RequestBody)),
+				app.Pre().Class("req-body").Text(MaskBody(x.requestHeader("Content-Type"), x.RequestBody)),
 			),
 			app.If(x.Status != 0,
 				app.H3().Text("Response headers"),
@@ -114,15 +114,6 @@ var labOwnHeaders = map[string]bool{
 	"content-security-policy": true,
 	"x-content-type-options":  true,
 	"referrer-policy":         true,
-}
-
-func headerValue(h []Header, name string) string {
-	for _, x := range h {
-		if strings.EqualFold(x.Name, name) {
-			return x.Value
-		}
-	}
-	return ""
 }
 
 func (l *exchangeLog) onClear(ctx app.Context, e app.Event) {

@@ -30,16 +30,6 @@ type Response struct {
 	Duration   time.Duration
 }
 
-// Get returns the first value of the named header (case-insensitive).
-func (r Response) Get(name string) string {
-	for _, h := range r.Header {
-		if strings.EqualFold(h.Name, name) {
-			return h.Value
-		}
-	}
-	return ""
-}
-
 // StatusError is the error of a response whose status is 400 or more, for
 // callers that only want success.
 type StatusError struct {
