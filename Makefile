@@ -46,8 +46,10 @@ wasm: web/app.wasm web/app.wasm.br web/app.wasm.gz
 web/app.wasm: $(WASM_SRC)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm
 
+# brotli gives its output the input's mtime (to the second, so older): touch
+# it, or every make would compress again (≈ 15 s) and relink the server.
 web/app.wasm.br: web/app.wasm | brotli
-	brotli -f -q 11 -o $@ $<
+	brotli -f -q 11 -o $@ $< && touch $@
 
 web/app.wasm.gz: web/app.wasm
 	gzip -9 -n -c $< > $@.tmp && mv $@.tmp $@

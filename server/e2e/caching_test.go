@@ -38,9 +38,20 @@ func TestWasmDownloadedOnceThenCached(t *testing.T) {
 	if full != 1 {
 		t.Errorf("first visit: the wasm was requested %d times (%d bytes); want once", full, bytes)
 	}
+	pages := func() int { return len(pageLog.FindAllString(lab.Logs(), -1)) }
+	precached := pages()
+	if precached != 1 {
+		t.Errorf("the service worker's precache asked for /basic %d times; want once", precached)
+	}
 	b.open(lab.Page("basic"))
 	b.open(lab.Page("session"))
 	if again, more := wasmTransfers(lab); again != full || more != bytes {
 		t.Errorf("repeat visits: wasm answers went from %d (%d bytes) to %d (%d bytes); want no more wasm bytes", full, bytes, again, more)
 	}
+	// Every route comes from the precache: it opens offline too.
+	if n := pages(); n != precached {
+		t.Errorf("visiting /basic reached the server (%d requests; the precache made %d)", n, precached)
+	}
 }
+
+var pageLog = regexp.MustCompile(`path=/basic status=`)

@@ -79,7 +79,10 @@ func newHandler(cfg handlerConfig) (*handler, error) {
 			Resources:               resources{base: cfg.BasePath, version: a.version},
 			Version:                 a.version,
 			WasmContentLengthHeader: wasmLengthHeader,
-			Env:                     app.Environment{"LAB_VERSION": cfg.Version},
+			// go-app's service worker precaches "/" only: the other routes
+			// went to the network on every visit, and failed offline.
+			CacheableResources: []string{cfg.BasePath + ui.RouteSession, cfg.BasePath + ui.RouteBasic, cfg.BasePath + ui.RoutePassword},
+			Env:                app.Environment{"LAB_VERSION": cfg.Version},
 			// go-app's loader only asks for the wasm once its deferred scripts
 			// have run (after DOMContentLoaded); the preload starts the download
 			// while the page is still being parsed. crossorigin matches the

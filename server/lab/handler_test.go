@@ -117,6 +117,14 @@ func TestHandlerBasePath(t *testing.T) {
 			t.Errorf("page under /lab lacks %s", want)
 		}
 	}
+	// Every route is precached, under the base path, so each one opens
+	// offline and a repeat visit does not wait for the network.
+	worker := request(h, "GET", "/lab/app-worker.js", good).Body.String()
+	for _, route := range []string{`"/lab/session"`, `"/lab/basic"`, `"/lab/password"`} {
+		if !strings.Contains(worker, route) {
+			t.Errorf("app-worker.js does not precache %s", route)
+		}
+	}
 	// The loader and the service worker fetch the wasm by its versioned URL.
 	for _, p := range []string{"/lab/app.js", "/lab/app-worker.js"} {
 		if body := request(h, "GET", p, good).Body.String(); !strings.Contains(body, "/lab/web/app.wasm?v="+h.assets.version) {
