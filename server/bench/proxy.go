@@ -141,6 +141,11 @@ func (r *runner) proxyPart() error {
 			row(part, "lab proxy p99", "ms", lab, "nginx", ngx, p99, vP99)
 			row(part, "lab proxy CPU per request", "µs", lab, "nginx (master+workers)", ngx, cpuUs, vCPU)
 			row(part, "nginx req/s", "req/s", ngx, "direct (no proxy)", direct, rps, vRPS)
+			// The bound on a net/http proxy: answering alone, with fixed
+			// bytes and no upstream, already costs a Go server about what
+			// nginx spends on the whole forward.
+			row(part, "upstream's CPU per request (a trivial net/http server answering fixed bytes)", "µs", direct,
+				"nginx's whole forward (master+workers)", ngx, cpuUs, vCPU)
 		}
 		gp := details[fmt.Sprintf("goproxy/c%d", c)]
 		row(part, "lab proxy req/s", "req/s", lab, "bare httputil.ReverseProxy", gp, rps, vRPS)
