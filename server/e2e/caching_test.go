@@ -3,8 +3,11 @@ package e2e
 import (
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 var wasmLog = regexp.MustCompile(`path=\S*/web/app\.wasm status=(\d+) .*bytes=(\d+)`)
@@ -55,3 +58,41 @@ func TestWasmDownloadedOnceThenCached(t *testing.T) {
 }
 
 var pageLog = regexp.MustCompile(`path=/basic status=`)
+
+// Once the service worker holds the app, every page opens with the server
+// gone: prerendered HTML, scripts and wasm all come from its cache, and the
+// upstream picker says plainly that the list of Jiras could not be loaded.
+func TestRoutesOpenOffline(t *testing.T) {
+	lab := startLab(t)
+	b := newBrowser(t)
+	// With the server gone, the page's fetch of /api/upstreams fails.
+	b.allowErrors = func(msg string) bool {
+		return strings.Contains(msg, "/api/upstreams") || strings.Contains(msg, "Failed to load resource")
+	}
+	b.open(lab.Page("session"))
+	var state string
+	b.eval(`navigator.serviceWorker.ready.then(r => new Promise(res => {
+		const w = r.active; if (w.state === 'activated') return res(w.state);
+		w.addEventListener('statechange', () => { if (w.state === 'activated') res(w.state) }) }))`, &state)
+	if err := lab.stop(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ route, title string }{
+		{"basic", "Basic auth"},
+		{"password", "Password policy"},
+		{"session", "Session login"},
+	} {
+		b.open(lab.Page(tt.route))
+		var title, problem string
+		b.run("read "+tt.route,
+			chromedp.Text("#page-title", &title, chromedp.ByQuery),
+			chromedp.Text("#target-error", &problem, chromedp.ByQuery),
+		)
+		if !strings.Contains(title, tt.title) {
+			t.Errorf("offline /%s shows title %q; want %q", tt.route, title, tt.title)
+		}
+		if strings.TrimSpace(problem) == "" {
+			t.Errorf("offline /%s: the upstream picker does not say the list failed to load", tt.route)
+		}
+	}
+}

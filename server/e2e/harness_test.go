@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -70,6 +71,28 @@ type labProcess struct {
 	cmd        *exec.Cmd
 	mu         sync.Mutex
 	logs       bytes.Buffer
+	stopOnce   sync.Once
+	stopErr    error
+}
+
+// stop ends the process with SIGTERM, as a user would, once; it reports
+// an unclean or late exit.
+func (p *labProcess) stop() error {
+	p.stopOnce.Do(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- p.cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				p.stopErr = fmt.Errorf("lab did not exit cleanly on SIGTERM: %w", err)
+			}
+		case <-time.After(20 * time.Second):
+			_ = p.cmd.Process.Kill()
+			p.stopErr = errors.New("lab did not stop within 20s of SIGTERM")
+		}
+	})
+	return p.stopErr
 }
 
 var urlLine = regexp.MustCompile(`^\s+(app|sandbox):\s+(\S+)`)
@@ -117,17 +140,8 @@ func startLab(t *testing.T, args ...string) *labProcess {
 		}
 	}()
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("lab did not exit cleanly on SIGTERM: %v\n%s", err, p.Logs())
-			}
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Errorf("lab did not stop within 20s of SIGTERM\n%s", p.Logs())
+		if err := p.stop(); err != nil {
+			t.Errorf("%v\n%s", err, p.Logs())
 		}
 	})
 	select {
