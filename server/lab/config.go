@@ -36,28 +36,34 @@ type Config struct {
 }
 
 // upstreamList is the repeatable -upstream flag.
-type upstreamList []proxy.Upstream
+type upstreamList []string
 
-func (l *upstreamList) String() string {
-	parts := make([]string, len(*l))
-	for i, u := range *l {
-		parts[i] = u.Name + "=" + u.URL.String()
-	}
-	return strings.Join(parts, ",")
+func (l *upstreamList) String() string { return "" }
+
+// Set only collects: the flag package quotes a rejected value in its error
+// and usage output, and an upstream URL may carry a password. The values
+// are checked after parsing, where errors show them redacted.
+func (l *upstreamList) Set(s string) error {
+	*l = append(*l, s)
+	return nil
 }
 
-func (l *upstreamList) Set(s string) error {
-	u, err := proxy.ParseUpstream(s)
-	if err != nil {
-		return err
-	}
-	for _, have := range *l {
-		if have.Name == u.Name {
-			return fmt.Errorf("upstream %q given twice", u.Name)
+// parse checks every collected value and refuses a name given twice.
+func (l upstreamList) parse() ([]proxy.Upstream, error) {
+	var ups []proxy.Upstream
+	for _, s := range l {
+		u, err := proxy.ParseUpstream(s)
+		if err != nil {
+			return nil, err
 		}
+		for _, have := range ups {
+			if have.Name == u.Name {
+				return nil, fmt.Errorf("upstream %q given twice", u.Name)
+			}
+		}
+		ups = append(ups, u)
 	}
-	*l = append(*l, u)
-	return nil
+	return ups, nil
 }
 
 // byteSize is a flag such as 10MiB.
@@ -173,7 +179,10 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 		return Config{}, envErr
 	}
 
-	cfg.Upstreams = upstreams
+	var err error
+	if cfg.Upstreams, err = upstreams.parse(); err != nil {
+		return Config{}, err
+	}
 	cfg.MaxBody = int64(maxBody)
 	if strings.EqualFold(cfg.SandboxAddr, "off") {
 		cfg.SandboxAddr = ""
@@ -192,7 +201,6 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 	if cfg.SandboxIdleTimeout <= 0 {
 		return Config{}, errors.New("-sandbox-idle-timeout must be positive")
 	}
-	var err error
 	if cfg.BasePath, err = cleanBasePath(basePath); err != nil {
 		return Config{}, err
 	}
@@ -238,10 +246,14 @@ func cleanBasePath(p string) (string, error) {
 func parsePublicURL(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("-public-url %q: %w", s, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the URL, password included
+		}
+		return nil, fmt.Errorf("-public-url %q: %w", proxy.Redact(s), err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("-public-url %q: want an origin such as https://lab.example.com", s)
+		return nil, fmt.Errorf("-public-url %q: want an origin such as https://lab.example.com", proxy.Redact(s))
 	}
 	return u, nil
 }

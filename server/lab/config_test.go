@@ -97,3 +97,33 @@ func TestParseFlagsErrors(t *testing.T) {
 		})
 	}
 }
+
+// A password typed into a flag by mistake is never echoed: not in the
+// error, not in the usage text the flag package prints on a bad value.
+func TestParseFlagsNeverEchoPasswords(t *testing.T) {
+	const secret = "S3cretPW"
+	tests := []struct {
+		name string
+		args []string
+		env  func(string) string
+	}{
+		{"upstream URL with credentials", []string{"-upstream", "prod=https://fred:" + secret + "@jira.example.com"}, env()},
+		{"upstream without a scheme", []string{"-upstream", "prod=fred:" + secret + "@jira.example.com"}, env()},
+		{"upstream without a name", []string{"-upstream", "https://fred:" + secret + "@jira.example.com"}, env()},
+		{"upstream from the environment", nil, env("JIRA_AUTH_LAB_UPSTREAM", "a=http://x,prod=https://fred:"+secret+"@jira.example.com")},
+		{"public URL with credentials", []string{"-public-url", "https://fred:" + secret + "@lab.example.com"}, env()},
+		{"public URL that does not parse", []string{"-public-url", "https://fred:" + secret + "@lab example.com"}, env()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			_, err := ParseFlags(tt.args, tt.env, &out)
+			if err == nil {
+				t.Fatalf("ParseFlags(%q) accepted credentials", tt.args)
+			}
+			if strings.Contains(err.Error(), secret) || strings.Contains(out.String(), secret) {
+				t.Errorf("the password is echoed:\nerror: %v\noutput: %s", err, out.String())
+			}
+		})
+	}
+}

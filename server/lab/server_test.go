@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"jiraauthlab/server/proxy"
 	"jiraauthlab/wasm/ui"
 	"net/http"
 	"strings"
@@ -167,12 +168,6 @@ func TestRunStopsCleanly(t *testing.T) {
 	}
 }
 
-func parseUpstreams(specs ...string) (upstreamList, error) {
-	var l upstreamList
-	for _, s := range specs {
-		if err := l.Set(s); err != nil {
-			return nil, err
-		}
-	}
-	return l, nil
+func parseUpstreams(specs ...string) ([]proxy.Upstream, error) {
+	return upstreamList(specs).parse()
 }

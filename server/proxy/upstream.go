@@ -28,11 +28,11 @@ type Upstream struct {
 func ParseUpstream(s string) (Upstream, error) {
 	name, raw, ok := strings.Cut(s, "=")
 	if !ok {
-		return Upstream{}, fmt.Errorf("upstream %q: want NAME=URL, for example prod=https://jira.example.com/jira", redact(s))
+		return Upstream{}, fmt.Errorf("upstream %q: want NAME=URL, for example prod=https://jira.example.com/jira", Redact(s))
 	}
 	name, raw = strings.TrimSpace(name), strings.TrimSpace(raw)
 	if err := checkName(name); err != nil {
-		return Upstream{}, fmt.Errorf("upstream %q: %w", redact(s), err)
+		return Upstream{}, fmt.Errorf("upstream %q: %w", Redact(s), err)
 	}
 	if raw == "" {
 		return Upstream{}, fmt.Errorf("upstream %q: empty URL", name)
@@ -43,7 +43,7 @@ func ParseUpstream(s string) (Upstream, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err // url.Error repeats the URL, password included
 		}
-		return Upstream{}, fmt.Errorf("upstream %q: URL %q: %w", name, redact(raw), err)
+		return Upstream{}, fmt.Errorf("upstream %q: URL %q: %w", name, Redact(raw), err)
 	}
 	up := Upstream{Name: name, URL: u}
 	if err := normalize(&up); err != nil {
@@ -52,16 +52,22 @@ func ParseUpstream(s string) (Upstream, error) {
 	return up, nil
 }
 
-// redact hides a password in s, when s looks like it carries one.
-func redact(s string) string {
+// Redact hides a password in s, when s looks like it carries one: the
+// user information before the last '@', after "scheme://" or, without a
+// scheme, after "NAME=" or from the start ("fred:secret@jira.example.com").
+func Redact(s string) string {
 	at := strings.LastIndexByte(s, '@')
 	if at < 0 {
 		return s
 	}
-	if i := strings.Index(s, "://"); i >= 0 && i < at {
-		if c := strings.IndexByte(s[i+3:at], ':'); c >= 0 {
-			return s[:i+3+c+1] + "xxxxx" + s[at:]
-		}
+	start := 0
+	if i := strings.Index(s[:at], "://"); i >= 0 {
+		start = i + 3
+	} else if e := strings.IndexByte(s[:at], '='); e >= 0 {
+		start = e + 1
+	}
+	if c := strings.IndexByte(s[start:at], ':'); c >= 0 {
+		return s[:start+c+1] + "xxxxx" + s[at:]
 	}
 	return s
 }
@@ -97,26 +103,26 @@ func normalize(up *Upstream) error {
 	u := *up.URL
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("URL %q: scheme must be http or https", up.URL.Redacted())
+		return fmt.Errorf("URL %q: scheme must be http or https", Redact(up.URL.String()))
 	case u.Opaque != "":
-		return fmt.Errorf("URL %q: want scheme://host[:port][/path]", up.URL.Redacted())
+		return fmt.Errorf("URL %q: want scheme://host[:port][/path]", Redact(up.URL.String()))
 	case u.User != nil:
-		return fmt.Errorf("URL %q: credentials in the URL are not allowed; the lab sends them per request", up.URL.Redacted())
+		return fmt.Errorf("URL %q: credentials in the URL are not allowed; the lab sends them per request", Redact(up.URL.String()))
 	case u.Host == "" || u.Hostname() == "":
-		return fmt.Errorf("URL %q: missing host", up.URL.Redacted())
+		return fmt.Errorf("URL %q: missing host", Redact(up.URL.String()))
 	case u.RawQuery != "" || u.ForceQuery:
-		return fmt.Errorf("URL %q: a query is not allowed in a base URL", up.URL.Redacted())
+		return fmt.Errorf("URL %q: a query is not allowed in a base URL", Redact(up.URL.String()))
 	case u.Fragment != "" || u.RawFragment != "":
-		return fmt.Errorf("URL %q: a fragment is not allowed in a base URL", up.URL.Redacted())
+		return fmt.Errorf("URL %q: a fragment is not allowed in a base URL", Redact(up.URL.String()))
 	}
 	// The base path obeys the same rules as the paths joined to it.
 	base := strings.TrimRight(u.EscapedPath(), "/")
 	if base != "" && !validPath(base[1:]) {
-		return fmt.Errorf("URL %q: the path must not contain dot segments, empty segments, ';', '\\' or encoded separators", up.URL.Redacted())
+		return fmt.Errorf("URL %q: the path must not contain dot segments, empty segments, ';', '\\' or encoded separators", Redact(up.URL.String()))
 	}
 	p, err := url.PathUnescape(base)
 	if err != nil {
-		return fmt.Errorf("URL %q: %w", up.URL.Redacted(), err)
+		return fmt.Errorf("URL %q: %w", Redact(up.URL.String()), err)
 	}
 	u.Path, u.RawPath = p, ""
 	if u.EscapedPath() != base {
