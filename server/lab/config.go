@@ -132,7 +132,7 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 	fs.Var(&upstreams, "upstream", "a Jira the proxy may reach, as NAME=URL; repeatable (env: comma-separated)")
 	fs.StringVar(&publicURL, "public-url", "", "the origin users reach the app at, behind a reverse proxy (default: from -addr)")
 	fs.Var(&maxBody, "max-body", "request body cap of the proxy")
-	fs.DurationVar(&cfg.UpstreamTimeout, "upstream-timeout", 30*time.Second, "time allowed for an upstream's response headers")
+	fs.DurationVar(&cfg.UpstreamTimeout, "upstream-timeout", 30*time.Second, "time allowed for an upstream's response headers, and for any silence within its body")
 	fs.StringVar(&basePath, "base-path", "/", "serve everything under this path prefix")
 	fs.StringVar(&cfg.FrameAncestors, "frame-ancestors", "'self'", "CSP frame-ancestors: who may embed the lab in a frame")
 	fs.StringVar(&cfg.UpstreamCA, "upstream-ca", "", "PEM file of an extra CA to trust for upstream TLS (an internal CA)")

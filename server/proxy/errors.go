@@ -30,6 +30,9 @@ const (
 	CodeUpstreamError    = "upstream_error"
 	CodeUpstreamTimeout  = "upstream_timeout"
 	CodeCanceled         = "canceled"
+	// CodeBodyAborted is only logged: the answer's headers had left when
+	// its body broke off, so the browser sees the connection close.
+	CodeBodyAborted = "upstream_body_aborted"
 )
 
 // WriteError writes the contract's error answer: status, Content-Type

@@ -160,9 +160,12 @@ func renameResponseHeaders(h http.Header) bool {
 // modifyResponse is the ReverseProxy.ModifyResponse of every upstream.
 func modifyResponse(res *http.Response) error {
 	renameResponseHeaders(res.Header)
-	if len(res.Trailer) > 0 && renameResponseHeaders(res.Trailer) {
-		// The announced names are renamed now; the values arrive with the
-		// end of the body, under their original names.
+	// Announced trailer names are renamed now. The values, and trailers the
+	// upstream never announced (the client collects those too, and
+	// ReverseProxy passes them on), arrive with the end of the body: any
+	// body of unknown length may carry them.
+	renamed := renameResponseHeaders(res.Trailer)
+	if renamed || res.Trailer != nil || res.ContentLength < 0 || len(res.TransferEncoding) > 0 {
 		res.Body = &trailerRenamer{ReadCloser: res.Body, res: res}
 	}
 	return nil

@@ -134,6 +134,13 @@ type lab struct {
 // the frontend's own host:port is the only allowed host.
 func newLab(t testing.TB, cfg proxy.Config) *lab {
 	t.Helper()
+	return newLabWith(t, cfg, nil)
+}
+
+// newLabWith is newLab with headers the front sets before the proxy runs,
+// as the lab's handler sets its CSP and friends.
+func newLabWith(t testing.TB, cfg proxy.Config, own http.Header) *lab {
+	t.Helper()
 	front := httptest.NewUnstartedServer(nil)
 	addr := front.Listener.Addr().String()
 	if cfg.Hosts == nil {
@@ -148,7 +155,12 @@ func newLab(t testing.TB, cfg proxy.Config) *lab {
 		t.Fatalf("New: %v", err)
 	}
 	l.proxy = p
-	front.Config.Handler = p
+	front.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range own {
+			w.Header()[k] = v
+		}
+		p.ServeHTTP(w, r)
+	})
 	front.Start()
 	t.Cleanup(front.Close)
 	return l

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httputil"
+	"slices"
 	"strings"
 	"time"
 )
@@ -112,7 +113,7 @@ func New(cfg Config) (*Proxy, error) {
 		hosts:     cfg.Hosts,
 		maxBody:   cfg.MaxBody,
 		log:       cfg.Logger,
-		transport: &timedTransport{rt: newTransport(cfg, connect)},
+		transport: &timedTransport{rt: newTransport(cfg, connect), idle: cfg.UpstreamTimeout},
 	}
 	errorLog := slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)
 	for _, up := range cfg.Upstreams {
@@ -167,9 +168,21 @@ func (p *Proxy) Upstreams() []Upstream {
 // "/proxy/"; any base path has been stripped by the caller.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	rec := recorder{ResponseWriter: w}
+	rec := recorder{ResponseWriter: w, base: w.Header().Clone()}
 	rt := p.admit(&rec, w, r)
-	defer p.logRequest(&rec, r, rt, start)
+	defer func() {
+		// ReverseProxy panics with http.ErrAbortHandler when the body breaks
+		// off after the headers left (a stalled or reset upstream): the
+		// browser sees the connection close; the log says why.
+		if v := recover(); v != nil {
+			if rec.code == "" {
+				rec.code = CodeBodyAborted
+			}
+			p.logRequest(&rec, r, rt, start)
+			panic(v)
+		}
+		p.logRequest(&rec, r, rt, start)
+	}()
 	if rt != nil {
 		rt.rp.ServeHTTP(&rec, r)
 	}
@@ -293,11 +306,23 @@ type recorder struct {
 	status int
 	code   string
 	err    error
+	// base holds the headers set before the proxy ran (the lab's CSP and
+	// friends): ReverseProxy clears the whole header map after each 1xx.
+	base   http.Header
+	saw1xx bool
 }
 
 func (w *recorder) WriteHeader(code int) {
 	if code >= 100 && code < 200 {
+		w.saw1xx = true
 		return
+	}
+	if w.saw1xx {
+		h := w.Header()
+		for k, v := range w.base {
+			h[k] = append(slices.Clip(v), h[k]...)
+		}
+		w.saw1xx = false
 	}
 	if w.status == 0 {
 		w.status = code

@@ -334,6 +334,10 @@ func TestStreaming(t *testing.T) {
 func TestTrailersAndInformational(t *testing.T) {
 	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
+		case "/unannounced-trailer":
+			io.WriteString(w, "body")
+			w.(http.Flusher).Flush()
+			w.Header().Set(http.TrailerPrefix+"Set-Cookie", "sneaky=1")
 		case "/trailer":
 			w.Header().Set("Trailer", "Set-Cookie, X-Checksum")
 			io.WriteString(w, "body")
@@ -348,8 +352,21 @@ func TestTrailersAndInformational(t *testing.T) {
 			io.WriteString(w, "final")
 		}
 	})
-	l := newLab(t, proxy.Config{Upstreams: []proxy.Upstream{upstreamAt(t, "u", up.URL)}})
+	own := http.Header{"Content-Security-Policy": {"default-src 'self'"}, "X-Content-Type-Options": {"nosniff"}}
+	l := newLabWith(t, proxy.Config{Upstreams: []proxy.Upstream{upstreamAt(t, "u", up.URL)}}, own)
 
+	t.Run("unannounced trailer", func(t *testing.T) {
+		res, body := l.do(t, "GET", "/proxy/u/unannounced-trailer", nil, nil)
+		if string(body) != "body" {
+			t.Errorf("body %q", body)
+		}
+		if v, ok := res.Trailer["Set-Cookie"]; ok {
+			t.Errorf("unannounced trailer Set-Cookie %q reached the browser", v)
+		}
+		if v := res.Trailer["X-Jira-Set-Cookie"]; !slices.Equal(v, []string{"sneaky=1"}) {
+			t.Errorf("trailer X-Jira-Set-Cookie %q; want [sneaky=1]", v)
+		}
+	})
 	t.Run("trailer", func(t *testing.T) {
 		res, body := l.do(t, "GET", "/proxy/u/trailer", nil, nil)
 		if string(body) != "body" {
@@ -388,6 +405,13 @@ func TestTrailersAndInformational(t *testing.T) {
 		}
 		if res.Header["Set-Cookie"] != nil {
 			t.Errorf("Set-Cookie of the 103 reached the browser")
+		}
+		// ReverseProxy clears the header map after a 1xx: the headers the
+		// lab set before proxying must survive it.
+		for k, v := range own {
+			if got := res.Header[k]; !slices.Equal(got, v) {
+				t.Errorf("after a 103, %s = %q; want %q", k, got, v)
+			}
 		}
 	})
 }

@@ -1,7 +1,10 @@
 package proxy
 
 import (
+	"context"
 	"crypto/tls"
+	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -36,17 +39,34 @@ func newTransport(cfg Config, connect time.Duration) *http.Transport {
 }
 
 // timedTransport adds "Server-Timing: upstream;dur=<ms>", the time from
-// sending the request to the upstream's response headers.
+// sending the request to the upstream's response headers, and gives up on a
+// response body that stops moving for idle: the Transport's own timeouts end
+// with the headers, and a stalled body would hold the browser (and a
+// graceful shutdown) forever.
 type timedTransport struct {
-	rt http.RoundTripper
+	rt   http.RoundTripper
+	idle time.Duration
 }
+
+// errBodyStalled ends a response body the upstream stopped sending.
+var errBodyStalled = errors.New("the upstream stopped sending the response body")
 
 func (t *timedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
-	res, err := t.rt.RoundTrip(req)
+	ctx, cancel := context.WithCancelCause(req.Context())
+	res, err := t.rt.RoundTrip(req.WithContext(ctx))
 	if err != nil {
+		cancel(nil)
 		return nil, err
 	}
+	if res.StatusCode == http.StatusSwitchingProtocols {
+		// ReverseProxy needs the connection itself here (and refuses it:
+		// the lab strips Upgrade): no watch, ctx ends with the request.
+		context.AfterFunc(req.Context(), func() { cancel(nil) })
+		return res, nil
+	}
+	res.Body = &watchedBody{ReadCloser: res.Body, idle: t.idle, cancel: cancel,
+		timer: time.AfterFunc(t.idle, func() { cancel(errBodyStalled) })}
 	ms := float64(time.Since(start).Microseconds()) / 1000
 	var buf [40]byte
 	v := strconv.AppendFloat(append(buf[:0], "upstream;dur="...), ms, 'f', 1, 64)
@@ -55,6 +75,31 @@ func (t *timedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	res.Header["Server-Timing"] = append(res.Header["Server-Timing"], string(v))
 	return res, nil
+}
+
+// watchedBody cancels its request when no Read returns within idle.
+type watchedBody struct {
+	io.ReadCloser
+	idle   time.Duration
+	timer  *time.Timer
+	cancel context.CancelCauseFunc
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == nil {
+		b.timer.Reset(b.idle)
+	} else {
+		b.timer.Stop()
+	}
+	return n, err
+}
+
+func (b *watchedBody) Close() error {
+	b.timer.Stop()
+	err := b.ReadCloser.Close()
+	b.cancel(nil)
+	return err
 }
 
 // copyBufferSize is the size of the body copy buffers.

@@ -3,6 +3,7 @@ package proxy_test
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -176,5 +177,45 @@ func TestTLSConfigIsOurs(t *testing.T) {
 	wantError(t, "default verification", res, body, 502, "upstream_tls")
 	if n := len(up.requests()); n != 0 {
 		t.Errorf("upstream handled %d requests over an unverified connection", n)
+	}
+}
+
+// TestStalledBody: an upstream that sends its headers and part of a body,
+// then nothing, must not hold the browser forever. After UpstreamTimeout of
+// silence the proxy gives up: the browser's connection closes (the status
+// has left already) and the log says why.
+func TestStalledBody(t *testing.T) {
+	release := make(chan struct{})
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		io.WriteString(w, "part")
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	defer close(release)
+	l := newLab(t, proxy.Config{Upstreams: []proxy.Upstream{upstreamAt(t, "u", up.URL)}, UpstreamTimeout: 300 * time.Millisecond})
+	req, _ := http.NewRequest("GET", l.URL+"/proxy/u/slow", nil)
+	req.Header.Set("X-Jira-Lab", "1")
+	start := time.Now()
+	res, err := client.Do(req)
+	if err == nil {
+		_, err = io.ReadAll(res.Body)
+		res.Body.Close()
+	}
+	if err == nil {
+		t.Fatal("a body cut short read without error")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("gave up after %v; want about the upstream timeout (300ms)", d)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for !strings.Contains(l.log.String(), `"error":"upstream_body_aborted"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("log does not say the body broke off:\n%s", l.log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
