@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -14,6 +13,17 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	// proxied: the proxy took the request and logs it itself.
+	proxied bool
+}
+
+// handOverLog tells the access log that the proxy logs this request. A
+// request refused before it reaches the proxy (a foreign Host, a path
+// outside the base path) stays in the access log.
+func handOverLog(w http.ResponseWriter) {
+	if sw, ok := w.(*statusWriter); ok {
+		sw.proxied = true
+	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -39,14 +49,13 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // Authorization. Proxied requests are logged by the proxy itself.
 func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.Contains(r.URL.Path, "/proxy/") {
-			next.ServeHTTP(w, r)
-			return
-		}
 		start := time.Now()
 		path := r.URL.Path // read before the base path is stripped
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
+		if sw.proxied {
+			return
+		}
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}

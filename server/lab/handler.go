@@ -117,6 +117,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case strings.HasPrefix(p, "/proxy/"):
+		handOverLog(w)
 		h.cfg.Proxy.ServeHTTP(w, r)
 		return
 	case p == "/api/upstreams":

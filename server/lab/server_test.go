@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
+
 	"jiraauthlab/server/proxy"
 	"jiraauthlab/wasm/ui"
 	"net/http"
@@ -170,4 +172,45 @@ func TestRunStopsCleanly(t *testing.T) {
 
 func parseUpstreams(specs ...string) ([]proxy.Upstream, error) {
 	return upstreamList(specs).parse()
+}
+
+// Every request leaves one log line: a proxied one the proxy's, a /proxy/
+// request refused before the proxy (a DNS-rebinding Host) the access log's.
+func TestProxyPathsLoggedOnce(t *testing.T) {
+	var out lockedBuffer
+	cfg := Config{Addr: "127.0.0.1:0", SandboxAddr: "127.0.0.1:0", FrameAncestors: "'self'",
+		MaxBody: 10 << 20, UpstreamTimeout: 10 * time.Second, SandboxIdleTimeout: time.Hour}
+	s, err := Start(cfg, testWeb(), slog.New(slog.NewTextHandler(&out, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	}()
+	if resp, _ := labCall(t, "GET", s.AppURL+"proxy/sandbox/rest/api/2/serverInfo", ""); resp.StatusCode != 200 {
+		t.Fatalf("proxied serverInfo: %d", resp.StatusCode)
+	}
+	req, _ := http.NewRequest("GET", s.AppURL+"proxy/sandbox/rest/api/2/myself", nil)
+	req.Host = "rebind.evil.example"
+	req.Header.Set("X-Jira-Lab", "1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Fatalf("foreign Host: %d; want 403", resp.StatusCode)
+	}
+	logs := out.String()
+	count := func(path string) int { return strings.Count(logs, "path="+path+" ") }
+	if n := count("/proxy/sandbox/rest/api/2/serverInfo"); n != 1 {
+		t.Errorf("the proxied request is logged %d times; want once:\n%s", n, logs)
+	}
+	if n := count("/proxy/sandbox/rest/api/2/myself"); n != 1 || !strings.Contains(logs, "status=403") {
+		t.Errorf("the refused request is logged %d times (want once, status=403):\n%s", n, logs)
+	}
 }
