@@ -189,3 +189,49 @@ func TestCookieStaysWithItsJira(t *testing.T) {
 		}
 	})
 }
+
+// When GET /api/upstreams failed, the picker offers Retry and nothing waits
+// silently: the policy, the password check and any request say why.
+func TestUpstreamListFailureIsExplained(t *testing.T) {
+	withModel(t, func(m *labModel) {
+		m.upstreams, m.target = nil, ""
+		m.upstreamsStatus, m.upstreamsErr = loadingErr, "GET /api/upstreams: connection refused"
+		m.policyStatus, m.policyWanted = loading, true
+		m.pwNew, m.pwStatus = "secret", loading
+		picker := render(t, &upstreamPicker{})
+		for _, want := range []string{`id="target-error"`, "connection refused", `id="target-retry"`} {
+			if !strings.Contains(picker, want) {
+				t.Errorf("picker lacks %q:\n%s", want, picker)
+			}
+		}
+		page := render(t, &passwordPage{})
+		if strings.Contains(page, "Loading the policy") || strings.Contains(page, "Checking…") {
+			t.Errorf("the password page waits silently:\n%s", page)
+		}
+		if strings.Count(page, "could not load its list of Jiras") != 2 {
+			t.Errorf("the policy and the check do not both say the list failed:\n%s", page)
+		}
+		if d := noTargetDiagnosis(); !strings.Contains(d.Title, "could not load its list") {
+			t.Errorf("a request without a list is diagnosed as %q", d.Title)
+		}
+	})
+}
+
+// An empty or broken paste withdraws a pasted cookie, never a login's.
+func TestPasteWithdrawsOnlyPastedCookies(t *testing.T) {
+	withModel(t, func(m *labModel) {
+		applyPastedCookie("sandbox", "JSESSIONID=ABC")
+		if m.cookie != "JSESSIONID=ABC" {
+			t.Fatalf("cookie %q after a paste", m.cookie)
+		}
+		applyPastedCookie("sandbox", "not a cookie at all ;;")
+		if m.cookie != "" || m.pasteErr == "" {
+			t.Errorf("after a broken paste: cookie %q, error %q; want none and an error", m.cookie, m.pasteErr)
+		}
+		m.useCookie("sandbox", "JSESSIONID=LOGIN", AuthSession)
+		applyPastedCookie("sandbox", "")
+		if m.cookie != "JSESSIONID=LOGIN" {
+			t.Errorf("an empty paste withdrew the login's cookie: %q", m.cookie)
+		}
+	})
+}

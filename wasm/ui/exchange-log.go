@@ -28,7 +28,7 @@ func (l *exchangeLog) Render() app.UI {
 		),
 		app.Ol().ID("exchanges").Class("exchanges").Body(
 			app.If(len(model.exchanges) == 0, app.Li().Class("empty").Text("No request yet.")),
-			app.Range(model.exchanges).Slice(func(i int) app.UI { return renderExchange(model.exchanges[i], i == 0) }),
+			app.Range(model.exchanges).Slice(func(i int) app.UI { return renderExchange(model.exchanges[i], model.entryOpen(model.exchanges[i].ID)) }),
 		),
 	)
 }
@@ -83,8 +83,20 @@ func renderExchange(x Exchange, open bool) app.UI {
 	if len(body) > 20000 {
 		body = body[:20000] + "\n… (cut at 20000 characters)"
 	}
+	id := x.ID
 	return app.Li().Class("exchange").DataSet("id", x.ID).Body(
-		app.Details().Open(open).Body(
+		app.Details().Open(open).OnToggle(func(ctx app.Context, e app.Event) {
+			// Keep the user's choice with the exchange, and go-app's idea of
+			// the attribute with the page (the scope makes go-app rebind the
+			// handler when this element shows another exchange).
+			if o := ctx.JSSrc().Get("open").Bool(); o != model.entryOpen(id) {
+				if model.openLog == nil {
+					model.openLog = map[int]bool{}
+				}
+				model.openLog[id] = o
+				changed(ctx)
+			}
+		}, id).Body(
 			app.Summary().Body(
 				app.Span().Class("badge "+level).Text(status),
 				app.Strong().Text(x.Method),
@@ -117,7 +129,7 @@ var labOwnHeaders = map[string]bool{
 }
 
 func (l *exchangeLog) onClear(ctx app.Context, e app.Event) {
-	model.exchanges = nil
+	model.exchanges, model.openLog = nil, nil
 	changed(ctx)
 }
 
@@ -128,5 +140,6 @@ func (l *exchangeLog) onReveal(ctx app.Context, e app.Event) {
 
 func (l *exchangeLog) onForget(ctx app.Context, e app.Event) {
 	model.forgetSecrets()
+	syncFields() // the password fields, and the pasted cookie, empty on screen too
 	changed(ctx)
 }

@@ -23,6 +23,17 @@ type labModel struct {
 	rev       int
 	upstreams []Upstream
 	target    string
+	// upstreamsStatus is the state of GET /api/upstreams, shared by every
+	// page's picker (and its Retry button).
+	upstreamsStatus loadStatus
+	upstreamsErr    string
+	// epoch is bumped by "Forget secrets": answers to requests sent before
+	// are dropped, so none of them brings a cookie or a password back.
+	epoch int
+	// openLog is the open/closed state the user gave log entries, by
+	// exchange ID (go-app reuses elements by position, and the newest comes
+	// first). An entry without a choice is open when it is the newest.
+	openLog map[int]bool
 
 	exchanges []Exchange // newest first
 	nextID    int
@@ -51,6 +62,7 @@ type labModel struct {
 	policyStatus                                  loadStatus
 	policyErr                                     string
 	policyWanted                                  bool // asked for before the target was known
+	policySeq                                     int  // bumped per policy request: only the last one's answer counts
 	pwStatus                                      loadStatus
 	pwMessages                                    []string
 	pwErr                                         string
@@ -76,6 +88,7 @@ func changed(ctx app.Context) {
 func observe(ctx app.Context, rev *int) {
 	mounted = ctx.Src()
 	ctx.ObserveState(stateRev).Value(rev)
+	ctx.Defer(func(app.Context) { syncFields() }) // the page's fields hold what was typed before
 }
 
 // mounted is the component that mounted last: one of the current page's.
@@ -130,8 +143,7 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x Exchange)) {
 		up, ok = model.upstream(c.To)
 	}
 	if !ok {
-		model.diag = &Diagnosis{Level: LevelWarn, Title: "No Jira is selected.",
-			Lines: []string{"Pick a Jira in the selector at the top right; the list comes from the lab server (-upstream flags and the built-in sandbox)."}}
+		model.diag = noTargetDiagnosis()
 		changed(ctx)
 		return
 	}
@@ -147,12 +159,16 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x Exchange)) {
 	changed(ctx)
 	req := Request{Method: c.Method, URL: Href("/proxy/" + up.Name + c.Path), Header: header, Body: c.Body}
 	started := time.Now()
+	epoch := model.epoch
 	ctx.Async(func() {
 		// Not ctx: it ends with the component, and the answer must not.
 		cctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
 		resp, err := Do(cctx, req)
 		dispatch(ctx, func(ctx app.Context) {
+			if model.epoch != epoch {
+				return // sent before "Forget secrets"
+			}
 			x := Exchange{
 				Method: c.Method, Path: c.Path, Target: up.Name, TargetURL: up.URL, Sandbox: up.Sandbox,
 				Auth: c.Auth, Username: c.Username, RequestHeader: header, RequestBody: c.Body,
@@ -163,8 +179,11 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x Exchange)) {
 				x.Err = err.Error()
 			}
 			model.log(x)
-			d := Diagnose(x)
-			model.diag = &d
+			if d := Diagnose(x); up.Name == model.target || model.diag == nil {
+				// An answer from a Jira no longer selected is logged, but
+				// does not take over the diagnosis of the one chosen now.
+				model.diag = &d
+			}
 			if c.Busy != "" {
 				delete(model.busy, c.Busy)
 			}
@@ -181,8 +200,29 @@ func (m *labModel) log(x Exchange) {
 	x.ID = m.nextID
 	m.exchanges = append([]Exchange{x}, m.exchanges...)
 	if len(m.exchanges) > maxExchanges {
+		for _, old := range m.exchanges[maxExchanges:] {
+			delete(m.openLog, old.ID)
+		}
 		m.exchanges = m.exchanges[:maxExchanges]
 	}
+}
+
+// entryOpen is whether the log entry of exchange id shows its details.
+func (m *labModel) entryOpen(id int) bool {
+	if open, chosen := m.openLog[id]; chosen {
+		return open
+	}
+	return len(m.exchanges) > 0 && m.exchanges[0].ID == id
+}
+
+// noTargetDiagnosis says why a request could not be sent.
+func noTargetDiagnosis() *Diagnosis {
+	if model.upstreamsStatus == loadingErr {
+		return &Diagnosis{Level: LevelBad, Title: "The lab could not load its list of Jiras.",
+			Lines: []string{model.upstreamsErr, "Press Retry next to the Jira selector at the top right once the lab server is reachable again."}}
+	}
+	return &Diagnosis{Level: LevelWarn, Title: "No Jira is selected.",
+		Lines: []string{"Pick a Jira in the selector at the top right; the list comes from the lab server (-upstream flags and the built-in sandbox)."}}
 }
 
 // forgetSecrets clears every password, the cookie and the log (which holds
@@ -191,8 +231,16 @@ func (m *labModel) forgetSecrets() {
 	m.password, m.basicPass, m.pwOld, m.pwNew = "", "", "", ""
 	m.cookie, m.cookiePaste, m.pasteErr, m.sessionJSON = "", "", "", ""
 	m.setCookie, m.ssoSteps = nil, nil
-	m.exchanges, m.diag = nil, nil
+	m.exchanges, m.diag, m.openLog = nil, nil, nil
 	m.pwMessages, m.pwStatus, m.pwErr = nil, neverLoaded, ""
+	// Requests in flight are abandoned: their answers will be dropped, so
+	// nothing may wait for them.
+	m.epoch++
+	m.busy = map[string]bool{}
+	m.pwInFlight, m.pwPending = false, false
+	if m.policyStatus == loading {
+		m.policyStatus = neverLoaded
+	}
 }
 
 // jsonHeader is the Content-Type of every JSON call.

@@ -65,6 +65,8 @@ func hiddenIf(b bool) string {
 func policyItems() []app.UI {
 	m := model
 	switch {
+	case m.policyStatus == loading && m.policyWanted && m.upstreamsStatus == loadingErr:
+		return []app.UI{app.Li().Class("badge bad").Text("The lab could not load its list of Jiras: press Retry next to the Jira selector.")}
 	case m.policyStatus == loading:
 		return []app.UI{app.Li().Class("note").Text("Loading the policy…")}
 	case m.policyStatus == loadingErr:
@@ -86,6 +88,8 @@ func pwResult() app.UI {
 		return app.P().Class("note").Text("Type a new password: it is checked as you type.")
 	case m.pwStatus == loadingErr:
 		return app.P().Class("badge bad").Text(m.pwErr)
+	case m.pwStatus == loading && m.upstreamsStatus == loadingErr:
+		return app.P().Class("badge bad").Text("Not checked: the lab could not load its list of Jiras (press Retry next to the Jira selector).")
 	case m.pwStatus == loaded && len(m.pwMessages) == 0:
 		return app.P().Class("badge ok").Text("This password passes the policy.")
 	case m.pwStatus == loaded:
@@ -108,6 +112,8 @@ func loadPolicy(ctx app.Context) {
 		return
 	}
 	model.policyWanted = false
+	model.policySeq++
+	seq := model.policySeq
 	hasOld := "false"
 	if model.pwMode == "update" {
 		hasOld = "true"
@@ -115,6 +121,9 @@ func loadPolicy(ctx app.Context) {
 	send(ctx, call{Method: "GET", Path: "/rest/api/2/password/policy?hasOldPassword=" + hasOld,
 		Header: []Header{{Name: "Accept", Value: "application/json"}}, Auth: model.authFor()},
 		func(ctx app.Context, x Exchange) {
+			if seq != model.policySeq {
+				return // the target or the mode changed meanwhile: a newer request counts
+			}
 			var rules []string
 			if x.Status != 200 || jsonUnmarshal(x.ResponseBody, &rules) != nil {
 				model.policyStatus = loadingErr

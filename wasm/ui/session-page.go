@@ -78,7 +78,7 @@ func (p *sessionPage) Render() app.UI {
 			app.P().Class("note").Text("An account managed by SSO has no Jira password: REST logins fail with 401. "+
 				"Log in with the browser instead, copy the JSESSIONID cookie from its developer tools (or a cookies.txt made by curl -c), and paste it here (seed 003)."),
 			field("cookie-paste", "Paste a cookie (name=value), a Cookie: line, or a Netscape cookie file",
-				app.Textarea().ID("cookie-paste").Rows(3).Text(m.cookiePaste).
+				textArea("cookie-paste", m.cookiePaste).Rows(3).
 					Attr("spellcheck", "false").Disabled(!live()).OnInput(p.onPaste)),
 			app.If(m.pasteErr != "", app.P().ID("cookie-paste-error").Class("badge bad").Text(m.pasteErr)),
 			app.If(m.onSandbox(),
@@ -167,14 +167,21 @@ func (p *sessionPage) onPaste(ctx app.Context, e app.Event) {
 
 // applyPastedCookie makes a pasted cookie the one the lab sends next to
 // target.
+// An empty or invalid paste withdraws a cookie pasted before (a cookie from
+// a login stays).
 func applyPastedCookie(target, text string) {
 	model.pasteErr = ""
-	if strings.TrimSpace(text) == "" {
-		return
+	cookie := ""
+	if strings.TrimSpace(text) != "" {
+		var err error
+		if cookie, err = ParsePastedCookies(text, nowFunc()); err != nil {
+			model.pasteErr = err.Error()
+		}
 	}
-	cookie, err := ParsePastedCookies(text, nowFunc())
-	if err != nil {
-		model.pasteErr = err.Error()
+	if cookie == "" {
+		if model.cookieAuth == AuthPasted {
+			model.useCookie("", "", AuthNone)
+		}
 		return
 	}
 	model.useCookie(target, cookie, AuthPasted)
@@ -221,6 +228,7 @@ func (p *sessionPage) onSSOLogin(ctx app.Context, e app.Event) {
 					delete(model.busy, "sso-login")
 					model.ssoSteps = append(model.ssoSteps, "Copied "+strings.SplitN(cookie, "=", 2)[0]+" from the last page into the paste field, as you would from the browser's developer tools.")
 					model.cookiePaste = cookie
+					syncFields()
 					applyPastedCookie(up.Name, cookie)
 					model.diag = &Diagnosis{Level: LevelOK, Title: "SSO login done: the lab now sends the browser's session cookie.",
 						Lines: []string{

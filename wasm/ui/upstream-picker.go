@@ -17,26 +17,32 @@ const targetKey = "lab.target"
 type upstreamPicker struct {
 	app.Compo
 
-	rev    int
-	status loadStatus
-	err    string
+	rev int
 }
 
 func (p *upstreamPicker) OnMount(ctx app.Context) {
 	observe(ctx, &p.rev)
-	if len(model.upstreams) > 0 {
-		p.status = loaded
+	if model.upstreamsStatus == neverLoaded || model.upstreamsStatus == loadingErr {
+		loadUpstreams(ctx)
+	}
+}
+
+// loadUpstreams fetches the list of Jiras once at a time; its answer lands
+// whatever page is shown by then.
+func loadUpstreams(ctx app.Context) {
+	if model.upstreamsStatus == loading {
 		return
 	}
-	p.status = loading
+	model.upstreamsStatus, model.upstreamsErr = loading, ""
 	ctx.Async(func() {
-		list, err := fetchUpstreams(ctx)
-		ctx.Dispatch(func(ctx app.Context) {
+		list, err := fetchUpstreams(context.Background())
+		dispatch(ctx, func(ctx app.Context) {
+			defer changed(ctx)
 			if err != nil {
-				p.status, p.err = loadingErr, err.Error()
+				model.upstreamsStatus, model.upstreamsErr = loadingErr, err.Error()
 				return
 			}
-			p.status = loaded
+			model.upstreamsStatus = loaded
 			model.upstreams = list
 			var saved string
 			_ = ctx.LocalStorage().Get(targetKey, &saved)
@@ -50,17 +56,19 @@ func (p *upstreamPicker) OnMount(ctx app.Context) {
 			if model.pwNew != "" {
 				schedulePasswordCheck(ctx) // typed before the target was known
 			}
-			changed(ctx)
 		})
 	})
+	changed(ctx)
 }
+
+func (p *upstreamPicker) onRetry(ctx app.Context, e app.Event) { loadUpstreams(ctx) }
 
 func (p *upstreamPicker) Render() app.UI {
 	sel := app.Select().ID("target").
-		Disabled(!live() || p.status != loaded).
+		Disabled(!live() || model.upstreamsStatus != loaded).
 		OnChange(p.onChange)
 	var opts []app.UI
-	switch p.status {
+	switch model.upstreamsStatus {
 	case loaded:
 		for _, u := range model.upstreams {
 			label := u.Name + " — " + u.URL
@@ -77,7 +85,10 @@ func (p *upstreamPicker) Render() app.UI {
 	return app.Div().Class("lab-target").Body(
 		app.Label().For("target").Text("Jira"),
 		sel.Body(opts...),
-		app.If(p.status == loadingErr, app.Span().ID("target-error").Class("badge bad").Text(p.err)),
+		app.If(model.upstreamsStatus == loadingErr,
+			app.Span().ID("target-error").Class("badge bad").Text(model.upstreamsErr),
+			button("target-retry", "Retry", false).Class("secondary").OnClick(p.onRetry),
+		),
 	)
 }
 
