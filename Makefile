@@ -31,7 +31,7 @@ define ensure_cmd
 	  fi; }
 endef
 
-.PHONY: help build wasm run test vet staticcheck unit tools brotli chromium bench bench-smoke clean
+.PHONY: help build wasm run test vet staticcheck unit tools brotli chromium nginx binaryen bench bench-smoke clean
 
 help:
 	@echo "make run    build everything and start the lab (app :8080, sandbox :8090)"
@@ -83,21 +83,30 @@ unit: build chromium
 
 # Performance figures as ratios against baselines measured in the same run
 # (server/bench, its own module): prints a table, writes .bench/*.json.
-bench: build brotli chromium
+# nginx (Debian nginx-light) is the proxy's baseline and binaryen's wasm-opt
+# is measured against brotli: without them those rows are missing.
+bench: build brotli chromium nginx binaryen
 	cd server/bench && $(GO) run ./cmd/bench
 
 # The bench harness's own test with tiny durations (a nested module: the
 # root's `go test ./...` does not reach it).
-bench-smoke: build brotli chromium
+bench-smoke: build brotli chromium nginx
 	cd server/bench && $(GO) test -race -count=1 -timeout 5m ./...
 
-tools: brotli chromium $(STATICCHECK)
+tools: brotli chromium nginx binaryen $(STATICCHECK)
 
 brotli:
 	$(call ensure_cmd,brotli,brotli)
 
 chromium:
 	$(call ensure_cmd,chromium,chromium)
+
+# Debian installs nginx in /usr/sbin, not on every user's PATH.
+nginx:
+	$(call ensure_cmd,$(or $(shell PATH=$$PATH:/usr/sbin command -v nginx),nginx),nginx-light)
+
+binaryen:
+	$(call ensure_cmd,wasm-opt,binaryen)
 
 clean:
 	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz .testout

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,7 +42,17 @@ func TestSmoke(t *testing.T) {
 		"proxy":   {"lab proxy req/s", "lab proxy p50"},
 		"server":  {"POST session (login fred) req/s", "GET session (cookie) req/s", "start: exec", "RSS idle", "RSS under load"},
 	}
+	// The proxy's goal is set against nginx: when nginx is on the machine
+	// (make installs it), its rows must be there, with a verdict.
+	nginx := nginxPresent()
 	for _, part := range parts {
+		if part == "proxy" && nginx {
+			for _, metric := range []string{"lab proxy req/s", "lab proxy p50"} {
+				if row := findBase(rep.Rows, metric, "nginx"); row == nil || row.Met == nil {
+					t.Errorf("proxy: nginx is installed but %q against nginx is missing or has no verdict: %+v", metric, row)
+				}
+			}
+		}
 		for _, metric := range want[part] {
 			row := find(rep.Rows, metric)
 			if row == nil {
@@ -80,12 +91,27 @@ func TestSmoke(t *testing.T) {
 }
 
 func find(rows []bench.Row, metric string) *bench.Row {
+	return findBase(rows, metric, "")
+}
+
+// findBase is the first row whose metric starts with metric and, unless base
+// is empty, whose baseline is base.
+func findBase(rows []bench.Row, metric, base string) *bench.Row {
 	for i := range rows {
-		if strings.HasPrefix(rows[i].Metric, metric) {
+		if strings.HasPrefix(rows[i].Metric, metric) && (base == "" || rows[i].Baseline == base) {
 			return &rows[i]
 		}
 	}
 	return nil
+}
+
+func nginxPresent() bool {
+	for _, p := range []string{"nginx", "/usr/sbin/nginx"} {
+		if _, err := exec.LookPath(p); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // testWriter sends the harness's progress lines to the test log.

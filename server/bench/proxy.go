@@ -151,6 +151,7 @@ func (r *runner) proxyPart() error {
 		row(part, "lab proxy req/s", "req/s", lab, "bare httputil.ReverseProxy", gp, rps, vRPS)
 		row(part, "lab proxy CPU per request", "µs", lab, "bare httputil.ReverseProxy", gp, cpuUs, vCPU)
 		row(part, "lab proxy req/s", "req/s", lab, "direct (no proxy)", direct, rps, vRPS)
+		row(part, "lab proxy p50", "ms", lab, "direct (no proxy)", direct, p50, vP50)
 	}
 	return nil
 }
