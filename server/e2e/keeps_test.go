@@ -77,14 +77,21 @@ func TestFieldsKeepTheirSpaces(t *testing.T) {
 	}
 }
 
-// Forget secrets wins over a login still in flight: its answer must not
-// bring the cookie back.
-func TestForgetDropsAnswersInFlight(t *testing.T) {
+// openOnSlowJira opens page on a lab with an upstream that answers after
+// 1.5 s, once the page has picked it as its target.
+func openOnSlowJira(t *testing.T, page string) *browser {
 	lab := startLab(t, "-upstream", "slow="+slowJira(t, 1500*time.Millisecond))
 	b := newBrowser(t)
 	b.allowErrors = allowProxyStatuses
-	b.open(lab.Page("session"))
+	b.open(lab.Page(page))
 	b.waitJS("target slow", `document.getElementById('target').value === 'slow'`)
+	return b
+}
+
+// Forget secrets wins over a login still in flight: its answer must not
+// bring the cookie back.
+func TestForgetDropsAnswersInFlight(t *testing.T) {
+	b := openOnSlowJira(t, "session")
 	b.setInput("username", "fred")
 	b.setInput("password", "fred")
 	b.click("login")
@@ -103,11 +110,7 @@ func TestForgetDropsAnswersInFlight(t *testing.T) {
 // A policy answer from the Jira chosen before must not replace the rules of
 // the one chosen now.
 func TestLatePolicyAnswerIgnored(t *testing.T) {
-	lab := startLab(t, "-upstream", "slow="+slowJira(t, 1500*time.Millisecond))
-	b := newBrowser(t)
-	b.allowErrors = allowProxyStatuses
-	b.open(lab.Page("password"))
-	b.waitJS("target slow", `document.getElementById('target').value === 'slow'`)
+	b := openOnSlowJira(t, "password")
 	b.setInput("target", "sandbox")
 	b.waitText("policy", "at least 10 characters")
 	b.pause(2500 * time.Millisecond)
