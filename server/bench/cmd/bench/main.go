@@ -2,7 +2,7 @@
 // Markdown table of every figure and its same-run baseline, and writes the
 // full report as JSON under .bench/ at the repository root.
 //
-//	go run ./cmd/bench [-smoke] [-parts wasm,browser,proxy,server] [-root DIR]
+//	go run ./cmd/bench [-smoke] [-parts wasm,browser,proxy,server] [-out DIR] [-root DIR] [-chromium PATH]
 //
 // -smoke (or BENCH_SMOKE=1) uses tiny durations: it checks that the harness
 // works, in under a minute, and measures nothing worth quoting.
