@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,7 +43,7 @@ func TestSmoke(t *testing.T) {
 	}
 	// The proxy's goal is set against nginx: when nginx is on the machine
 	// (make installs it), its rows must be there, with a verdict.
-	nginx := nginxPresent()
+	nginx := bench.NginxPath() != ""
 	for _, part := range parts {
 		if part == "proxy" && nginx {
 			for _, metric := range []string{"lab proxy req/s", "lab proxy p50"} {
@@ -103,15 +102,6 @@ func findBase(rows []bench.Row, metric, base string) *bench.Row {
 		}
 	}
 	return nil
-}
-
-func nginxPresent() bool {
-	for _, p := range []string{"nginx", "/usr/sbin/nginx"} {
-		if _, err := exec.LookPath(p); err == nil {
-			return true
-		}
-	}
-	return false
 }
 
 // testWriter sends the harness's progress lines to the test log.
