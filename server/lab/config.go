@@ -244,12 +244,8 @@ func cleanBasePath(p string) (string, error) {
 }
 
 func parsePublicURL(s string) (*url.URL, error) {
-	u, err := url.Parse(s)
+	u, err := proxy.ParseURL(s)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // url.Error repeats the URL, password included
-		}
 		return nil, fmt.Errorf("-public-url %q: %w", proxy.Redact(s), err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {

@@ -138,9 +138,8 @@ func renamedResponseHeader(k string) string {
 
 // renameResponseHeaders applies renamedResponseHeader to h in place. The
 // values move with their slice, so every Set-Cookie stays its own line,
-// verbatim and in order. It reports whether it renamed anything.
-func renameResponseHeaders(h http.Header) bool {
-	renamed := false
+// verbatim and in order.
+func renameResponseHeaders(h http.Header) {
 	for k, v := range h {
 		nk := renamedResponseHeader(k)
 		if nk == "" {
@@ -152,9 +151,7 @@ func renameResponseHeaders(h http.Header) bool {
 		} else {
 			h[nk] = v
 		}
-		renamed = true
 	}
-	return renamed
 }
 
 // modifyResponse is the ReverseProxy.ModifyResponse of every upstream.
@@ -164,8 +161,8 @@ func modifyResponse(res *http.Response) error {
 	// upstream never announced (the client collects those too, and
 	// ReverseProxy passes them on), arrive with the end of the body: any
 	// body of unknown length may carry them.
-	renamed := renameResponseHeaders(res.Trailer)
-	if renamed || res.Trailer != nil || res.ContentLength < 0 || len(res.TransferEncoding) > 0 {
+	renameResponseHeaders(res.Trailer)
+	if res.Trailer != nil || res.ContentLength < 0 || len(res.TransferEncoding) > 0 {
 		res.Body = &trailerRenamer{ReadCloser: res.Body, res: res}
 	}
 	return nil

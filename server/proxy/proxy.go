@@ -174,14 +174,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// ReverseProxy panics with http.ErrAbortHandler when the body breaks
 		// off after the headers left (a stalled or reset upstream): the
 		// browser sees the connection close; the log says why.
-		if v := recover(); v != nil {
-			if rec.code == "" {
-				rec.code = CodeBodyAborted
-			}
-			p.logRequest(&rec, r, rt, start)
-			panic(v)
+		v := recover()
+		if v != nil && rec.code == "" {
+			rec.code = CodeBodyAborted
 		}
 		p.logRequest(&rec, r, rt, start)
+		if v != nil {
+			panic(v)
+		}
 	}()
 	if rt != nil {
 		rt.rp.ServeHTTP(&rec, r)

@@ -37,12 +37,8 @@ func ParseUpstream(s string) (Upstream, error) {
 	if raw == "" {
 		return Upstream{}, fmt.Errorf("upstream %q: empty URL", name)
 	}
-	u, err := url.Parse(raw)
+	u, err := ParseURL(raw)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // url.Error repeats the URL, password included
-		}
 		return Upstream{}, fmt.Errorf("upstream %q: URL %q: %w", name, Redact(raw), err)
 	}
 	up := Upstream{Name: name, URL: u}
@@ -50,6 +46,17 @@ func ParseUpstream(s string) (Upstream, error) {
 		return Upstream{}, fmt.Errorf("upstream %q: %w", name, err)
 	}
 	return up, nil
+}
+
+// ParseURL is url.Parse with an error that does not repeat s: url.Error
+// quotes the whole URL, password included. Callers quote Redact(s).
+func ParseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return u, err
 }
 
 // Redact hides a password in s, when s looks like it carries one: the
@@ -101,24 +108,25 @@ func normalize(up *Upstream) error {
 		return errors.New("no URL")
 	}
 	u := *up.URL
+	shown := Redact(up.URL.String())
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("URL %q: scheme must be http or https", Redact(up.URL.String()))
+		return fmt.Errorf("URL %q: scheme must be http or https", shown)
 	case u.Opaque != "":
-		return fmt.Errorf("URL %q: want scheme://host[:port][/path]", Redact(up.URL.String()))
+		return fmt.Errorf("URL %q: want scheme://host[:port][/path]", shown)
 	case u.User != nil:
-		return fmt.Errorf("URL %q: credentials in the URL are not allowed; the lab sends them per request", Redact(up.URL.String()))
+		return fmt.Errorf("URL %q: credentials in the URL are not allowed; the lab sends them per request", shown)
 	case u.Host == "" || u.Hostname() == "":
-		return fmt.Errorf("URL %q: missing host", Redact(up.URL.String()))
+		return fmt.Errorf("URL %q: missing host", shown)
 	case u.RawQuery != "" || u.ForceQuery:
-		return fmt.Errorf("URL %q: a query is not allowed in a base URL", Redact(up.URL.String()))
+		return fmt.Errorf("URL %q: a query is not allowed in a base URL", shown)
 	case u.Fragment != "" || u.RawFragment != "":
-		return fmt.Errorf("URL %q: a fragment is not allowed in a base URL", Redact(up.URL.String()))
+		return fmt.Errorf("URL %q: a fragment is not allowed in a base URL", shown)
 	}
 	// The base path obeys the same rules as the paths joined to it.
 	base := strings.TrimRight(u.EscapedPath(), "/")
 	if base != "" && !validPath(base[1:]) {
-		return fmt.Errorf("URL %q: the path must not contain dot segments, empty segments, ';', '\\' or encoded separators", Redact(up.URL.String()))
+		return fmt.Errorf("URL %q: the path must not contain dot segments, empty segments, ';', '\\' or encoded separators", shown)
 	}
 	p, err := url.PathUnescape(base)
 	if err != nil {
