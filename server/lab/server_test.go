@@ -6,16 +6,22 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-
-	"jiraauthlab/server/proxy"
-	"jiraauthlab/wasm/ui"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"jiraauthlab/server/proxy"
+	"jiraauthlab/wasm/ui"
 )
 
 func startTestServer(t *testing.T, cfg Config) *Server {
+	t.Helper()
+	return startTestServerLogging(t, cfg, nil)
+}
+
+// startTestServerLogging is startTestServer logging to logger (nil: discard).
+func startTestServerLogging(t *testing.T, cfg Config, logger *slog.Logger) *Server {
 	t.Helper()
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:0"
@@ -24,7 +30,7 @@ func startTestServer(t *testing.T, cfg Config) *Server {
 		cfg.FrameAncestors = "'self'"
 	}
 	cfg.MaxBody, cfg.UpstreamTimeout, cfg.SandboxIdleTimeout = 10<<20, 10*time.Second, time.Hour
-	s, err := Start(cfg, testWeb(), nil)
+	s, err := Start(cfg, testWeb(), logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,19 +184,7 @@ func parseUpstreams(specs ...string) ([]proxy.Upstream, error) {
 // request refused before the proxy (a DNS-rebinding Host) the access log's.
 func TestProxyPathsLoggedOnce(t *testing.T) {
 	var out lockedBuffer
-	cfg := Config{Addr: "127.0.0.1:0", SandboxAddr: "127.0.0.1:0", FrameAncestors: "'self'",
-		MaxBody: 10 << 20, UpstreamTimeout: 10 * time.Second, SandboxIdleTimeout: time.Hour}
-	s, err := Start(cfg, testWeb(), slog.New(slog.NewTextHandler(&out, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := s.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-	}()
+	s := startTestServerLogging(t, Config{SandboxAddr: "127.0.0.1:0"}, slog.New(slog.NewTextHandler(&out, nil)))
 	if resp, _ := labCall(t, "GET", s.AppURL+"proxy/sandbox/rest/api/2/serverInfo", ""); resp.StatusCode != 200 {
 		t.Fatalf("proxied serverInfo: %d", resp.StatusCode)
 	}
