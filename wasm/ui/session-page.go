@@ -166,9 +166,8 @@ func (p *sessionPage) onPaste(ctx app.Context, e app.Event) {
 }
 
 // applyPastedCookie makes a pasted cookie the one the lab sends next to
-// target.
-// An empty or invalid paste withdraws a cookie pasted before (a cookie from
-// a login stays).
+// target. An empty or invalid paste withdraws a cookie pasted before (a
+// cookie from a login stays).
 func applyPastedCookie(target, text string) {
 	model.pasteErr = ""
 	cookie := ""
