@@ -13,30 +13,125 @@ const (
 	reasonOut    = "OUT"
 )
 
-const sessionCookie = "JSESSIONID"
+const (
+	sessionCookie = "JSESSIONID"
+	xsrfCookie    = "atlassian.xsrf.token"
+)
 
-// authenticate identifies the caller from the request headers, as Jira's
-// Seraph filter does, and reports whether the request may go on (otherwise
-// it has answered). A live JSESSIONID wins over an Authorization header; an
-// expired or unknown one is ignored. Without credentials the caller is
-// anonymous: Jira sends no challenge to anonymous REST callers (seed 000).
+// Messages Seraph passes to sendError (com.atlassian.seraph.filter.SecurityFilter
+// and JiraSeraphAuthenticator.getUserFromBasicAuthentication); Jira shows
+// them in its HTML error page. Seed 001: "the response body will contain a
+// message telling you that your cookie is invalid" — this is that message.
+const (
+	msgInvalidCookie  = "os_authType was 'any' and an invalid cookie was sent."
+	msgNoValidCookie  = "os_authType was 'cookie' but no valid cookie was sent."
+	msgBasicFailurePr = "Basic Authentication Failure - Reason : "
+)
+
+// authType is Seraph's com.atlassian.seraph.auth.AuthType: what the caller
+// expects authentication to be, from the os_authType parameter or, without
+// one, the default a filter put on the request.
+type authType string
+
+const (
+	authTypeNone   authType = "NONE"
+	authTypeCookie authType = "COOKIE"
+	authTypeBasic  authType = "BASIC"
+	authTypeAny    authType = "ANY"
+)
+
+// requestAuthType imitates AuthType.getAuthTypeInformation: the os_authType
+// parameter (any case; unknown values are NONE), else the request default.
+// The default comes from two filters: the REST plugin's RestSeraphFilter
+// marks every /rest/ request "any" ("REST and os_authType", Atlassian SDK
+// docs), and Jira's JiraRestSeraphAuthFilter sets "none" under /rest/auth/
+// so that a caller whose session timed out can still log in (JRA-25405).
+func (c *call) requestAuthType() authType {
+	if v, ok := c.r.URL.Query()["os_authType"]; ok && len(v) > 0 {
+		switch t := authType(strings.ToUpper(v[0])); t {
+		case authTypeCookie, authTypeBasic, authTypeAny:
+			return t
+		}
+		return authTypeNone
+	}
+	if strings.HasPrefix(c.path, "/rest/") && !strings.HasPrefix(c.path, "/rest/auth/") {
+		return authTypeAny
+	}
+	return authTypeNone
+}
+
+// wantsBasicChallenge imitates Seraph's RedirectUtils.hasHttpBasicAuthenticationRequestParameter:
+// the raw query must hold exactly "os_authType=basic" (lower case) as one of
+// its &-separated parts.
+func (c *call) wantsBasicChallenge() bool {
+	return strings.Contains("&"+c.r.URL.RawQuery+"&", "&os_authType=basic&")
+}
+
+// authenticate identifies the caller from the request headers in the order
+// of Jira's filter chain, and reports whether the request may go on
+// (otherwise it has answered):
+//
+//  1. Seraph's DefaultAuthenticator.getUser: the user of a live session
+//     wins; otherwise, when the request carries Basic credentials (or asks
+//     for a challenge with ?os_authType=basic), JiraSeraphAuthenticator
+//     logs them in — a success opens a session, a failure is Jira's HTML
+//     error page.
+//  2. Seraph's SecurityFilter, still without a user: os_authType=cookie
+//     without a session, or "any" (every /rest/ resource but /rest/auth/…)
+//     with a JSESSIONID that names no live session, is a 401 — an expired
+//     cookie is reported, not silently downgraded to anonymous.
+//  3. The personal-access-token filter, which comes after Seraph: that is
+//     why a stale JSESSIONID beside a valid token is still refused
+//     (pycontribs/jira issue 1904, "os_authType was 'any' and an invalid
+//     cookie was sent." with a working token).
+//
+// Without credentials the caller is anonymous: Jira sends no challenge to
+// anonymous REST callers (seed 000).
 func (c *call) authenticate() bool {
 	if c.sessionFromCookie() {
 		return true
 	}
-	authz := c.r.Header.Get("Authorization")
-	scheme, cred, _ := strings.Cut(authz, " ")
+	scheme, cred, _ := strings.Cut(c.r.Header.Get("Authorization"), " ")
 	switch {
-	case authz == "":
-		return true
 	case strings.EqualFold(scheme, "Basic"):
 		return c.basicAuth()
-	case strings.EqualFold(scheme, "Bearer"):
-		return c.bearerAuth(strings.TrimSpace(cred))
-	default:
-		// Seraph ignores schemes it does not know.
-		return true
+	case c.wantsBasicChallenge():
+		c.basicChallenge()
+		return false
 	}
+	if !c.securityFilter() {
+		return false
+	}
+	if strings.EqualFold(scheme, "Bearer") {
+		return c.bearerAuth(strings.TrimSpace(cred))
+	}
+	// Seraph ignores schemes it does not know.
+	return true
+}
+
+// securityFilter applies Seraph SecurityFilter's checks for a request that
+// has no user yet, and reports whether it may go on.
+func (c *call) securityFilter() bool {
+	switch c.requestAuthType() {
+	case authTypeCookie:
+		if c.sess == nil {
+			c.writeErrorPage(http.StatusUnauthorized, msgNoValidCookie)
+			return false
+		}
+	case authTypeAny:
+		if c.hasSessionCookie() && c.sess == nil {
+			c.writeErrorPage(http.StatusUnauthorized, msgInvalidCookie)
+			return false
+		}
+	}
+	return true
+}
+
+// hasSessionCookie reports whether the request names a JSESSIONID at all
+// (SecurityFilter.hasJSessionCookie).
+func (c *call) hasSessionCookie() bool {
+	_, err := c.r.Cookie(sessionCookie)
+	return err == nil
 }
 
 // sessionFromCookie makes the owner of a live JSESSIONID the caller and
@@ -53,40 +148,67 @@ func (c *call) sessionFromCookie() bool {
 	return ok
 }
 
-// basicAuth checks Authorization: Basic (seed 000). Failures answer with
-// Seraph's plain text/html page; failed passwords count towards CAPTCHA.
+// basicAuth checks Authorization: Basic (seed 000) as
+// JiraSeraphAuthenticator.getUserFromBasicAuthentication does: CAPTCHA
+// (Seraph's elevated security check) first, without looking at the
+// password; then the password, whose failures count towards CAPTCHA. A
+// success is a Seraph login, so it opens a session like any other (a Jira
+// 8.20 capture of a basic-auth call carries Set-Cookie: JSESSIONID and
+// atlassian.xsrf.token, and X-ASESSIONID).
 func (c *call) basicAuth() bool {
 	name, password, ok := c.r.BasicAuth()
 	if !ok {
 		// Undecodable credentials cannot match anyone.
-		c.loginReason = reasonFailed
-		c.writeText(http.StatusUnauthorized, "text/html;charset=UTF-8", "Basic Authentication Failure - Reason : "+reasonFailed)
+		c.basicFailure()
 		return false
 	}
 	a, outcome := c.s.store.authenticate(name, password, false)
 	switch outcome {
 	case loginOK:
 		c.s.store.recordLogin(a)
-		c.user, c.by, c.loginReason = a, authBasic, reasonOK
+		c.openSession(a)
+		c.by = authBasic
 		return true
 	case loginDenied:
 		c.captchaDenied()
-		c.writeText(http.StatusForbidden, "text/html;charset=UTF-8", "Basic Authentication Failure - Reason : "+reasonDenied)
+		c.oauthRealm()
+		// Jira 8.20 answers the CAPTCHA refusal with 403 (the recorded
+		// capture); Seraph's older code sent 401 with the same reason.
+		c.writeErrorPage(http.StatusForbidden, msgBasicFailurePr+reasonDenied)
 		return false
 	default:
-		c.loginReason = reasonFailed
-		c.writeText(http.StatusUnauthorized, "text/html;charset=UTF-8", "Basic Authentication Failure - Reason : "+reasonFailed)
+		c.basicFailure()
 		return false
 	}
 }
 
-// bearerAuth checks a personal access token. What Jira writes in the body of
-// a refused token is not documented; a Jira error body is the plausible choice.
+// basicFailure answers refused basic credentials: 401, Jira's HTML error
+// page with Seraph's "Basic Authentication Failure - Reason :
+// AUTHENTICATED_FAILED" (seed 000), and the OAuth challenge.
+func (c *call) basicFailure() {
+	c.loginReason = reasonFailed
+	c.oauthRealm()
+	c.writeErrorPage(http.StatusUnauthorized, msgBasicFailurePr+reasonFailed)
+}
+
+// basicChallenge answers ?os_authType=basic without Basic credentials: the
+// HTTP challenge Seraph's authenticator sends (JiraSeraphAuthenticator:
+// WWW-Authenticate: Basic realm="protected-area", then sendError(401)) —
+// Atlassian's documented way to get a challenge from Jira ("REST and
+// os_authType"), which otherwise sends none (seed 000).
+func (c *call) basicChallenge() {
+	setRaw(c.w.Header(), hdrAuthenticate, `Basic realm="protected-area"`)
+	c.writeErrorPage(http.StatusUnauthorized, "")
+}
+
+// bearerAuth checks a personal access token. A token that is unknown,
+// revoked or expired is answered as the REST plugin answers a caller it
+// could not authenticate (JIRA-FACTS.md, "More real answers").
 func (c *call) bearerAuth(raw string) bool {
 	a := c.s.store.tokenOwner(raw)
 	if a == nil {
 		c.loginReason = reasonFailed
-		c.errorJSON(http.StatusUnauthorized, "The personal access token is invalid, revoked or expired.")
+		c.messageJSON(http.StatusUnauthorized, "Client must be authenticated to access this resource.")
 		return false
 	}
 	c.user, c.by, c.loginReason = a, authBearer, reasonOK
@@ -107,41 +229,41 @@ func (c *call) origin() string {
 	return "http://" + c.r.Host
 }
 
-// xsrfOK applies Jira's form-token rule to POSTs under /rest/ (seed 001):
-// a form-encoded or multipart body sent with a session cookie or anonymously
-// needs X-Atlassian-Token: no-check (basic and token authentication are
-// exempt: a cross-site page cannot add those headers), and a POST carrying a
-// foreign browser Origin is refused whatever its type. Real Jira also looks
-// at browser User-Agents; the lab's proxy forwards those, so only Origin counts.
-func (c *call) xsrfOK() bool {
-	if c.r.Method != http.MethodPost {
-		return true
-	}
-	switch strings.ToLower(strings.TrimSpace(c.r.Header.Get("X-Atlassian-Token"))) {
-	case "no-check", "nocheck":
-		return true
-	}
-	if isFormType(c.r.Header.Get("Content-Type")) && (c.by == authNone || c.by == authCookie) {
-		return false
-	}
-	if o := c.r.Header.Get("Origin"); o != "" && o != c.origin() {
-		return false
-	}
-	return true
-}
-
 // startSession logs a in with a new session: it ends the session the request
 // came with (a login never continues an old session), records the login,
-// and sets JSESSIONID and atlassian.xsrf.token. It returns the login info.
+// and opens the new session. It returns the login info.
 func (c *call) startSession(a *account) loginInfo {
 	if c.sess != nil {
 		c.s.store.endSession(c.sess.id)
 	}
 	info := c.s.store.recordLogin(a)
-	ref := c.s.store.newSession(a)
-	c.user, c.by, c.sess, c.loginReason = a, authCookie, &ref, reasonOK
-	h := c.w.Header()
-	h.Add("Set-Cookie", (&http.Cookie{Name: sessionCookie, Value: ref.id, Path: "/", HttpOnly: true}).String())
-	h.Add("Set-Cookie", (&http.Cookie{Name: "atlassian.xsrf.token", Value: ref.xsrf, Path: "/"}).String())
+	c.openSession(a)
+	c.by = authCookie
 	return info
+}
+
+// cookiePath is the path of the session cookies: the context path.
+func (c *call) cookiePath() string {
+	if c.prefix == "" {
+		return "/"
+	}
+	return c.prefix
+}
+
+// openSession starts a session for a and sets its cookies: JSESSIONID
+// (HttpOnly) and atlassian.xsrf.token, with the path of the context Jira was
+// reached under (Tomcat roots the session cookie at the context path:
+// Path=/jira under /jira), and Secure on https as in the 8.20 capture.
+func (c *call) openSession(a *account) {
+	ref := c.s.store.newSession(a)
+	c.user, c.sess, c.loginReason = a, &ref, reasonOK
+	path := c.cookiePath()
+	tls := c.r.TLS != nil
+	h := c.w.Header()
+	h.Add("Set-Cookie", (&http.Cookie{Name: sessionCookie, Value: ref.id, Path: path, HttpOnly: true, Secure: tls}).String())
+	xsrf := &http.Cookie{Name: xsrfCookie, Value: ref.xsrf, Path: path, Secure: tls}
+	if tls {
+		xsrf.SameSite = http.SameSiteNoneMode
+	}
+	h.Add("Set-Cookie", xsrf.String())
 }

@@ -35,7 +35,7 @@ func decodeCaptchaReset(data []byte) (string, error) {
 	var body struct {
 		Username string `json:"username"`
 	}
-	if err := decodeJSON(data, &body, true); err != nil {
+	if err := decodeJSON(data, &body, beanCaptchaReset, true); err != nil {
 		return "", err
 	}
 	if body.Username == "" {
@@ -81,7 +81,7 @@ type policyRequest struct {
 // "custom" only, its rule fields (absent ones keep Jira's defaults).
 func decodePolicy(data []byte) (passwordPolicy, error) {
 	var req policyRequest
-	if err := decodeJSON(data, &req, true); err != nil {
+	if err := decodeJSON(data, &req, beanPolicySwitch, true); err != nil {
 		return passwordPolicy{}, err
 	}
 	if req.Preset == nil {

@@ -232,7 +232,8 @@ func FuzzServeHTTP(f *testing.F) {
 		if strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") && !json.Valid(w.Body.Bytes()) {
 			t.Fatalf("%s %q: invalid JSON %q", method, path, w.Body)
 		}
-		if w.Header().Get("X-AREQUESTID") == "" {
+		// Jira's spelling: the key is not canonical, so read it raw.
+		if getRaw(w.Header(), hdrRequestID) == "" {
 			t.Fatalf("%s %q: no X-AREQUESTID", method, path)
 		}
 	})

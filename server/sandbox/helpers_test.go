@@ -71,6 +71,12 @@ var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request
 
 func (h *harness) do(r req) resp {
 	h.t.Helper()
+	return h.doT(h.t, r)
+}
+
+// doT is do reporting to t (a subtest's).
+func (h *harness) doT(t *testing.T, r req) resp {
+	t.Helper()
 	method := r.method
 	if method == "" {
 		method = http.MethodGet
@@ -81,7 +87,7 @@ func (h *harness) do(r req) resp {
 	}
 	hr, err := http.NewRequest(method, h.srv.URL+r.path, body)
 	if err != nil {
-		h.t.Fatalf("new request %s %s: %v", method, r.path, err)
+		t.Fatalf("new request %s %s: %v", method, r.path, err)
 	}
 	for k, v := range r.header {
 		hr.Header.Set(k, v)
@@ -95,12 +101,12 @@ func (h *harness) do(r req) resp {
 	}
 	res, err := noRedirect.Do(hr)
 	if err != nil {
-		h.t.Fatalf("%s %s: %v", method, r.path, err)
+		t.Fatalf("%s %s: %v", method, r.path, err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		h.t.Fatalf("read %s %s: %v", method, r.path, err)
+		t.Fatalf("read %s %s: %v", method, r.path, err)
 	}
 	return resp{status: res.StatusCode, header: res.Header, body: string(b)}
 }
@@ -189,15 +195,35 @@ type httpCase struct {
 	want want
 }
 
-// runCases runs the rows in order. Every JSON error answer must also be
-// Jira's error body.
+// runCases runs the rows in order, each as a subtest. Every JSON error
+// answer must also be one of Jira's two error bodies.
 func (h *harness) runCases(cases []httpCase) {
 	h.t.Helper()
 	for _, tc := range cases {
-		res := h.do(tc.req)
-		tc.want.check(h.t, tc.name, res)
-		if res.status >= 400 && strings.HasPrefix(res.header.Get("Content-Type"), "application/json") {
-			res.jiraError(h.t)
-		}
+		h.t.Run(tc.name, func(t *testing.T) {
+			res := h.doT(t, tc.req)
+			tc.want.check(t, tc.name, res)
+			if res.status >= 400 && strings.HasPrefix(res.header.Get("Content-Type"), "application/json") {
+				res.errorBody(t)
+			}
+		})
 	}
+}
+
+// errorBody checks that r is Jira's error body ({"errorMessages":…}) or the
+// REST plugin's ({"message":…,"status-code":…}).
+func (r resp) errorBody(t *testing.T) {
+	t.Helper()
+	if strings.Contains(r.body, `"status-code":`) {
+		var e struct {
+			Message    *string `json:"message"`
+			StatusCode int     `json:"status-code"`
+		}
+		r.decode(t, &e)
+		if e.Message == nil || e.StatusCode != r.status {
+			t.Fatalf("not the REST plugin's error body: %s", r.body)
+		}
+		return
+	}
+	r.jiraError(t)
 }

@@ -198,7 +198,7 @@ type searchRequest struct {
 // decodeSearch decodes a search body. Every field is optional.
 func decodeSearch(data []byte) (searchRequest, error) {
 	var req searchRequest
-	err := decodeJSON(data, &req, false)
+	err := decodeJSON(data, &req, beanSearchRequest, false)
 	return req, err
 }
 

@@ -109,6 +109,11 @@ func (c *call) redirect(path string) {
 // handleRoot handles GET /: Jira sends browsers to the dashboard.
 func handleRoot(c *call) { c.redirect("/secure/Dashboard.jspa") }
 
+// handleMyJiraHome handles GET /secure/MyJiraHome.jspa, the "Go to Jira
+// home" link of Jira's error page: Jira sends the browser to the user's
+// home, the dashboard by default.
+func handleMyJiraHome(c *call) { c.redirect("/secure/Dashboard.jspa") }
+
 // handleDashboard handles GET /secure/Dashboard.jspa: who is logged in.
 func handleDashboard(c *call) {
 	c.render(http.StatusOK, "dashboard", pageData{Title: "Dashboard", User: c.user})
@@ -188,7 +193,7 @@ func handleSSOLogin(c *call) {
 		User:   a,
 		Cookie: sessionCookie + "=" + c.sess.id,
 		// #HttpOnly_ marks an HttpOnly cookie in curl's cookie files.
-		CookieFile: "# Netscape HTTP Cookie File\n#HttpOnly_" + host + "\tFALSE\t/\tFALSE\t0\t" + sessionCookie + "\t" + c.sess.id + "\n",
+		CookieFile: "# Netscape HTTP Cookie File\n#HttpOnly_" + host + "\tFALSE\t" + c.cookiePath() + "\tFALSE\t0\t" + sessionCookie + "\t" + c.sess.id + "\n",
 	})
 }
 

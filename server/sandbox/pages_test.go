@@ -68,7 +68,7 @@ func TestSSOWalk(t *testing.T) {
 		// Step 3: POST the form; the answer sets and shows the cookie.
 		done := h.do(formPost(h.relative(t, action), "username="+url.QueryEscape(user)))
 		want{status: 200, headers: map[string]string{"X-AUSERNAME": "sso-user", "X-Seraph-LoginReason": "OK"},
-			match: map[string]string{"Set-Cookie": `^JSESSIONID=[0-9A-F]{32}; Path=/; HttpOnly$`, "X-ASESSIONID": `^[0-9a-z]{7}$`}}.check(t, "sso done", done)
+			match: map[string]string{"Set-Cookie": `^JSESSIONID=[0-9A-F]{32}; Path=` + cookiePath(prefix) + `; HttpOnly$`, "X-ASESSIONID": `^[0-9a-z]{7}$`}}.check(t, "sso done", done)
 		shown := text(t, done.body, "sso-cookie")
 		setCookie := strings.SplitN(done.header.Get("Set-Cookie"), ";", 2)[0]
 		if shown != setCookie {
@@ -76,7 +76,7 @@ func TestSSOWalk(t *testing.T) {
 		}
 		file := text(t, done.body, "sso-cookie-file")
 		host := strings.Split(strings.TrimPrefix(h.srv.URL, "http://"), ":")[0]
-		if !strings.Contains(file, "#HttpOnly_"+host+"\tFALSE\t/\tFALSE\t0\tJSESSIONID\t"+strings.TrimPrefix(shown, "JSESSIONID=")) {
+		if !strings.Contains(file, "#HttpOnly_"+host+"\tFALSE\t"+cookiePath(prefix)+"\tFALSE\t0\tJSESSIONID\t"+strings.TrimPrefix(shown, "JSESSIONID=")) {
 			t.Errorf("#sso-cookie-file = %q; want a Netscape line for %s", file, shown)
 		}
 		// Step 4: the cookie works for REST (seed 003's workaround).
@@ -139,7 +139,7 @@ func TestWebSudo(t *testing.T) {
 		{"anonymous", req{path: props}, want{status: 401, body: []string{"You are not authenticated"}}},
 		{"non-administrator", req{path: props, cookie: fred}, want{status: 403}},
 		{"administrator session needs WebSudo", req{path: props, cookie: admin},
-			want{status: 401, body: []string{`{"errorMessages":["This resource requires WebSudo."],"errors":{}}`}}},
+			want{status: 401, body: []string{`{"message":"This resource requires WebSudo.","status-code":401}`}}},
 		{"basic auth is not subject to WebSudo", req{path: props, basic: "admin:admin"},
 			want{status: 200, body: []string{`"key":"jira.maximum.authentication.attempts.allowed"`, `"value":"3"`}}},
 		{"WebSudo page without a session", req{path: "/secure/admin/WebSudoAuthenticate.jspa"},
@@ -167,4 +167,12 @@ func TestWebSudo(t *testing.T) {
 func withCookie(r req, sid string) req {
 	r.cookie = sid
 	return r
+}
+
+// cookiePath is the path Jira's session cookies get under a context prefix.
+func cookiePath(prefix string) string {
+	if prefix == "" {
+		return "/"
+	}
+	return prefix
 }

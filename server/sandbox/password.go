@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -200,7 +201,7 @@ type createUserRequest struct {
 // and password must not be empty (seed 004).
 func decodeCreateUser(data []byte) (createUserRequest, error) {
 	var req createUserRequest
-	if err := decodeJSON(data, &req, false); err != nil {
+	if err := decodeJSON(data, &req, beanCreateUser, false); err != nil {
 		return req, err
 	}
 	var msgs requestError
@@ -224,7 +225,7 @@ type updateUserRequest struct {
 // new password must not be empty (seed 004).
 func decodeUpdateUser(data []byte) (updateUserRequest, error) {
 	var req updateUserRequest
-	if err := decodeJSON(data, &req, false); err != nil {
+	if err := decodeJSON(data, &req, beanUpdateUser, false); err != nil {
 		return req, err
 	}
 	var msgs requestError
@@ -235,6 +236,19 @@ func decodeUpdateUser(data []byte) (updateUserRequest, error) {
 		msgs = append(msgs, "You must specify a new password.")
 	}
 	return req, msgs.orNil()
+}
+
+// policyRefusal answers a refused policy request: a body Jackson could not
+// read is Jersey's 400 with Jackson's message; a readable body without the
+// username or password is the resource's own 400, which has no body
+// (JIRA-FACTS.md, "More real answers").
+func (c *call) policyRefusal(err error) {
+	var je jsonBodyError
+	if errors.As(err, &je) {
+		c.badRequest(err)
+		return
+	}
+	c.emptyStatus(http.StatusBadRequest)
 }
 
 // handlePolicyGet handles GET /rest/api/2/password/policy?hasOldPassword=.
@@ -253,7 +267,7 @@ func handlePolicyCreateUser(c *call) {
 	}
 	req, err := decodeCreateUser(body)
 	if err != nil {
-		c.badRequest(err)
+		c.policyRefusal(err)
 		return
 	}
 	who := passwordSubject{username: req.Username, displayName: req.DisplayName, email: req.EmailAddress}
@@ -270,12 +284,14 @@ func handlePolicyUpdateUser(c *call) {
 	}
 	req, err := decodeUpdateUser(body)
 	if err != nil {
-		c.badRequest(err)
+		c.policyRefusal(err)
 		return
 	}
 	a := accountByName(req.Username)
 	if a == nil {
-		c.errorJSON(http.StatusNotFound, fmt.Sprintf("The user named '%s' does not exist.", req.Username))
+		// Jira's password-policy resource answers an unknown user with a
+		// bare 404 (JIRA-FACTS.md, "More real answers").
+		c.emptyStatus(http.StatusNotFound)
 		return
 	}
 	who := passwordSubject{username: a.Name, displayName: a.DisplayName, email: a.Email, oldPassword: req.OldPassword}

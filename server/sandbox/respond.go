@@ -20,6 +20,12 @@ type jiraError struct {
 
 const jsonContentType = "application/json;charset=UTF-8"
 
+// Media types a resource may declare it consumes (endpoint.consumes).
+const (
+	mediaJSON      = "application/json"
+	mediaMultipart = "multipart/form-data"
+)
+
 // writeJSON writes v as the JSON response body.
 func (c *call) writeJSON(status int, v any) {
 	b, err := json.Marshal(v)
@@ -39,6 +45,29 @@ func (c *call) errorJSON(status int, messages ...string) {
 		messages = []string{}
 	}
 	c.writeJSON(status, jiraError{ErrorMessages: messages, Errors: map[string]string{}})
+}
+
+// messageJSON writes the error body of Atlassian's REST plugin (its
+// authentication and WebSudo filters answer {"message":…,"status-code":…},
+// not Jira's errorMessages): e.g. "This resource requires WebSudo." and
+// "Client must be authenticated to access this resource." (JIRA-FACTS.md,
+// "More real answers").
+func (c *call) messageJSON(status int, message string) {
+	c.writeJSON(status, struct {
+		Message    string `json:"message"`
+		StatusCode int    `json:"status-code"`
+	}{message, status})
+}
+
+// emptyStatus answers status with no body, as Jira's password-policy
+// resource answers its 400 and 404 (JIRA-FACTS.md, "More real answers").
+func (c *call) emptyStatus(status int) {
+	c.w.WriteHeader(status)
+}
+
+// unsupportedMediaType answers a body the resource does not consume (Jersey's 415).
+func (c *call) unsupportedMediaType(want string) {
+	c.errorJSON(http.StatusUnsupportedMediaType, "Unsupported media type: this resource reads "+want+".")
 }
 
 // writeText writes a plain body of the given content type.
@@ -92,7 +121,7 @@ func (c *call) jsonBody() ([]byte, bool) {
 		return nil, false
 	}
 	if !isJSONType(c.r.Header.Get("Content-Type")) {
-		c.errorJSON(http.StatusUnsupportedMediaType, "Unsupported media type: send the body as application/json.")
+		c.errorJSON(http.StatusUnsupportedMediaType, "Unsupported media type: this resource reads application/json.")
 		return nil, false
 	}
 	return b, true
@@ -121,19 +150,6 @@ func isJSONType(contentType string) bool {
 	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
-// isFormType reports whether contentType is one a browser form can send
-// cross-site without a preflight (the form-token rule's target).
-func isFormType(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		// Unparsable: judge by the prefix, so a malformed header cannot
-		// slip a form past the check.
-		mt = strings.ToLower(strings.TrimSpace(contentType))
-		return strings.HasPrefix(mt, "application/x-www-form-urlencoded") || strings.HasPrefix(mt, "multipart/form-data")
-	}
-	return mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
-}
-
 // requestError is a refused request body: the messages of Jira's error body.
 // (A type rather than errors.New, since the messages are user-facing sentences.)
 type requestError []string
@@ -149,18 +165,40 @@ func (e requestError) orNil() error {
 	return e
 }
 
-// decodeJSON decodes one JSON value from data into v. Strict decoding (control
-// endpoints) also refuses unknown fields; Jira's own resources ignore them.
-func decodeJSON(data []byte, v any, strict bool) error {
+// jsonBodyError is a body Jackson could not read, as opposed to a readable
+// body a resource refuses. It answers errors.As for requestError too, so
+// that badRequest words both alike.
+type jsonBodyError []string
+
+func (e jsonBodyError) Error() string { return strings.Join(e, " ") }
+
+func (e jsonBodyError) As(target any) bool {
+	if re, ok := target.(*requestError); ok {
+		*re = requestError(e)
+		return true
+	}
+	return false
+}
+
+// decodeJSON decodes one JSON value from data into v, which stands for the
+// Jira bean class bean; a refusal is worded as Jackson words it. Strict
+// decoding (control endpoints) also refuses unknown fields; Jira's own
+// resources ignore them. Content after the value is refused too (Jackson 1.9
+// would ignore it; the sandbox prefers telling the learner).
+func decodeJSON(data []byte, v any, bean string, strict bool) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if strict {
 		dec.DisallowUnknownFields()
 	}
 	if err := dec.Decode(v); err != nil {
-		return requestError{"The request body is not valid JSON: " + strings.TrimPrefix(err.Error(), "json: ") + "."}
+		return jsonBodyError{jacksonMessage(data, err, bean)}
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return requestError{"The request body is not valid JSON: unexpected data after the JSON value."}
+		at := int(dec.InputOffset())
+		for at < len(data) && strings.ContainsRune(" \t\r\n", rune(data[at])) {
+			at++
+		}
+		return jsonBodyError{syntaxMessage(data, at, "after top-level value") + jacksonLocation(data, at)}
 	}
 	return nil
 }

@@ -10,6 +10,10 @@ import (
 type endpoint struct {
 	fn   func(*call)
 	auth authMode
+	// consumes is the one media type the resource reads (Jersey's
+	// @Consumes): a request that names another one is answered 415 before
+	// any filter of the resource runs. "" reads anything.
+	consumes string
 }
 
 // authMode says how ServeHTTP identifies the caller before the handler runs.
@@ -43,6 +47,10 @@ type route struct {
 func (s *Sandbox) routeTable() []route {
 	get := func(fn func(*call)) *endpoint { return &endpoint{fn: fn} }
 	open := func(fn func(*call)) *endpoint { return &endpoint{fn: fn, auth: authCookieOnly} }
+	// JSON resources: Jira's REST resources declare @Consumes(application/json)
+	// (e.g. com.atlassian.jira.rest.auth.Login).
+	consumesJSON := func(fn func(*call)) *endpoint { return &endpoint{fn: fn, consumes: mediaJSON} }
+	consumesMultipart := func(fn func(*call)) *endpoint { return &endpoint{fn: fn, consumes: mediaMultipart} }
 	ctl := controlEndpoint
 	table := []struct {
 		pattern string
@@ -52,11 +60,12 @@ func (s *Sandbox) routeTable() []route {
 		{"/", methods{"GET": open(handleRoot)}},
 		{"/login.jsp", methods{"GET": open(handleLoginPage), "POST": open(handleLoginPage)}},
 		{"/secure/Dashboard.jspa", methods{"GET": get(handleDashboard)}},
+		{"/secure/MyJiraHome.jspa", methods{"GET": get(handleMyJiraHome)}},
 		{"/secure/admin/WebSudoAuthenticate.jspa", methods{"GET": get(handleWebSudoPage), "POST": get(handleWebSudoPage)}},
 		{"/plugins/servlet/sso/login", methods{"GET": open(handleSSOLogin), "POST": open(handleSSOLogin)}},
 
 		// REST.
-		{"/rest/auth/1/session", methods{"GET": get(handleSessionGet), "POST": open(handleSessionPost), "DELETE": get(handleSessionDelete)}},
+		{"/rest/auth/1/session", methods{"GET": get(handleSessionGet), "POST": {fn: handleSessionPost, auth: authCookieOnly, consumes: mediaJSON}, "DELETE": get(handleSessionDelete)}},
 		{"/rest/auth/1/websudo", methods{"DELETE": get(handleWebSudoDelete)}},
 		{"/rest/api/2/myself", methods{"GET": get(handleMyself)}},
 		{"/rest/api/2/user", methods{"GET": get(handleUser)}},
@@ -64,12 +73,13 @@ func (s *Sandbox) routeTable() []route {
 		{"/rest/api/2/application-properties", methods{"GET": get(handleApplicationProperties)}},
 		{"/rest/api/2/issue/createmeta", methods{"GET": get(handleCreateMeta)}},
 		{"/rest/api/2/issue/*", methods{"GET": get(handleIssue)}},
-		{"/rest/api/2/issue/*/attachments", methods{"POST": get(handleAttachments)}},
-		{"/rest/api/2/search", methods{"GET": get(handleSearch), "POST": get(handleSearch)}},
+		{"/rest/api/2/issue/*/attachments", methods{"POST": consumesMultipart(handleAttachments)}},
+		{"/rest/api/2/field", methods{"GET": get(handleFields)}},
+		{"/rest/api/2/search", methods{"GET": get(handleSearch), "POST": consumesJSON(handleSearch)}},
 		{"/rest/api/2/password/policy", methods{"GET": get(handlePolicyGet)}},
-		{"/rest/api/2/password/policy/createUser", methods{"POST": get(handlePolicyCreateUser)}},
-		{"/rest/api/2/password/policy/updateUser", methods{"POST": get(handlePolicyUpdateUser)}},
-		{"/rest/pat/latest/tokens", methods{"GET": get(handleTokenList), "POST": get(handleTokenCreate)}},
+		{"/rest/api/2/password/policy/createUser", methods{"POST": consumesJSON(handlePolicyCreateUser)}},
+		{"/rest/api/2/password/policy/updateUser", methods{"POST": consumesJSON(handlePolicyUpdateUser)}},
+		{"/rest/pat/latest/tokens", methods{"GET": get(handleTokenList), "POST": consumesJSON(handleTokenCreate)}},
 		{"/rest/pat/latest/tokens/*", methods{"DELETE": get(handleTokenDelete)}},
 
 		// Control endpoints: never a Jira path, no Jira authentication.
@@ -92,6 +102,20 @@ func (s *Sandbox) routeTable() []route {
 		routes = append(routes, route{segs: splitPath(t.pattern), methods: t.m, allow: strings.Join(allowed, ", ")})
 	}
 	return routes
+}
+
+// endpoint returns the endpoint of method (HEAD is served by GET), or nil.
+func (rt *route) endpoint(method string) *endpoint {
+	if rt == nil {
+		return nil
+	}
+	if ep := rt.methods[method]; ep != nil {
+		return ep
+	}
+	if method == http.MethodHead {
+		return rt.methods[http.MethodGet]
+	}
+	return nil
 }
 
 // match finds the route of path and its wildcard values (nil: no route).

@@ -108,8 +108,12 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serve(c)
 }
 
-// serve routes c. Order follows Jira's filter chain: body cap, then routing (404/405),
-// then authentication from headers, then the XSRF check, then the resource.
+// serve runs c through the stages of Jira's request handling, in Jira's
+// order: the body cap; Seraph's filters, which authenticate before anything
+// is routed (so a valid login to an unknown path is a 404 for that user,
+// and bad credentials are refused before the path is even looked at); then
+// Jersey's routing (404, 405) and media-type matching (415); then the
+// resource's XSRF filter; then the resource.
 func (s *Sandbox) serve(c *call) {
 	r := c.r
 	if r.ContentLength > s.maxBody {
@@ -120,35 +124,67 @@ func (s *Sandbox) serve(c *call) {
 	r.Body = http.MaxBytesReader(c.w.ResponseWriter, r.Body, s.maxBody)
 
 	rt, params := s.match(c.path)
-	if rt == nil {
-		c.errorJSON(http.StatusNotFound, "null for uri: "+c.base+c.path)
+	c.params = params
+	ep := rt.endpoint(r.Method)
+	if !c.authenticateFor(ep) {
 		return
 	}
-	c.params = params
-	h := rt.methods[r.Method]
-	if h == nil && r.Method == http.MethodHead {
-		h = rt.methods[http.MethodGet]
-	}
-	if h == nil {
+	switch {
+	case rt == nil:
+		c.errorJSON(http.StatusNotFound, "null for uri: "+c.base+c.path)
+	case ep == nil:
 		c.w.Header().Set("Allow", rt.allow)
 		c.errorJSON(http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed for "+c.path+".")
-		return
+	case !c.acceptsMediaType(ep):
+		c.unsupportedMediaType(ep.consumes)
+	case c.isREST() && !c.xsrfPasses():
+		c.refuseXSRF()
+	default:
+		ep.fn(c)
 	}
-	switch h.auth {
+}
+
+// authenticateFor authenticates c as ep asks; a path or method the sandbox
+// does not serve is authenticated like any Jira path (the control endpoints
+// under /_sandbox/ never are).
+func (c *call) authenticateFor(ep *endpoint) bool {
+	mode := authFull
+	switch {
+	case ep != nil:
+		mode = ep.auth
+	case c.isControl():
+		mode = authSkip
+	}
+	switch mode {
 	case authFull:
-		if !c.authenticate() {
-			return
-		}
+		return c.authenticate()
 	case authCookieOnly:
 		c.sessionFromCookie()
 	}
-	if strings.HasPrefix(c.path, "/rest/") && !c.xsrfOK() {
-		c.w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
-		c.w.WriteHeader(http.StatusForbidden)
-		io.WriteString(c.w, "XSRF check failed")
-		return
+	return true
+}
+
+// isREST reports whether c is for a REST resource (under /rest/).
+func (c *call) isREST() bool { return strings.HasPrefix(c.path, "/rest/") }
+
+// isControl reports whether c is for a control endpoint (never a Jira path).
+func (c *call) isControl() bool {
+	return c.path == "/_sandbox" || strings.HasPrefix(c.path, "/_sandbox/")
+}
+
+// acceptsMediaType imitates Jersey's @Consumes matching: a request body of
+// another declared media type does not reach the resource (415). A request
+// that declares none matches, and is left to the XSRF filter and the
+// resource.
+func (c *call) acceptsMediaType(ep *endpoint) bool {
+	ct := c.r.Header.Get("Content-Type")
+	if ep.consumes == "" || strings.TrimSpace(ct) == "" {
+		return true
 	}
-	h.fn(c)
+	if ep.consumes == mediaJSON {
+		return isJSONType(ct)
+	}
+	return mediaType(ct) == ep.consumes
 }
 
 // authMethod says how the caller of a request was authenticated.
@@ -168,6 +204,7 @@ type call struct {
 	r      *http.Request
 	w      *stampWriter
 	path   string   // the request path with the /jira alias removed
+	prefix string   // "/jira" when the request came under the alias, else ""
 	base   string   // http://host[/jira], for self links and login-url
 	params []string // wildcard path segments, in pattern order
 
@@ -195,6 +232,7 @@ func (s *Sandbox) newCall(w http.ResponseWriter, r *http.Request) *call {
 	if r.TLS != nil {
 		scheme = "https://"
 	}
+	c.prefix = prefix
 	c.base = scheme + r.Host + prefix
 	now := s.now()
 	c.requestID = fmt.Sprintf("%dx%dx1", now.Hour()*60+now.Minute(), s.reqSeq.Add(1))
@@ -216,45 +254,3 @@ func (c *call) param(i int) string {
 	}
 	return ""
 }
-
-// stampWriter adds Jira's per-response headers at the moment the status is
-// written, so that every path (errors, redirects, pages) carries them and they
-// reflect the caller as the handler left it (e.g. after a login or logout).
-type stampWriter struct {
-	http.ResponseWriter
-	c      *call
-	wrote  bool
-	status int
-}
-
-func (w *stampWriter) WriteHeader(status int) {
-	if w.wrote {
-		return
-	}
-	w.wrote = true
-	w.status = status
-	h := w.Header()
-	h.Set("X-AREQUESTID", w.c.requestID)
-	h.Set("X-AUSERNAME", w.c.username())
-	if w.c.sess != nil {
-		h.Set("X-ASESSIONID", w.c.sess.short)
-	}
-	if w.c.loginReason != "" {
-		h.Set("X-Seraph-LoginReason", w.c.loginReason)
-	}
-	if w.c.deniedReason != "" {
-		h.Set("X-Authentication-Denied-Reason", w.c.deniedReason)
-	}
-	h.Set("Cache-Control", "no-cache, no-store, no-transform")
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *stampWriter) Write(b []byte) (int, error) {
-	if !w.wrote {
-		w.WriteHeader(http.StatusOK)
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *stampWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -18,7 +18,8 @@ func TestRouting(t *testing.T) {
 		{"unknown path", req{path: "/rest/api/2/nothing"},
 			want{status: 404, body: []string{`{"errorMessages":["null for uri: ` + h.srv.URL + `/rest/api/2/nothing"],"errors":{}}`}}},
 		{"unknown path under /jira", req{path: "/jira/nothing"}, want{status: 404, body: []string{h.srv.URL + "/jira/nothing"}}},
-		{"unknown path, bad credentials", req{path: "/nothing", basic: "fred:x"}, want{status: 404}},
+		// Corrected: Seraph authenticates before routing (TestAuthenticationBeforeRouting).
+		{"unknown path, bad credentials", req{path: "/nothing", basic: "fred:x"}, want{status: 401}},
 		{"/jiraxyz is not the alias", req{path: "/jiraxyz/rest/api/2/serverInfo"}, want{status: 404}},
 		{"wrong method", req{method: "DELETE", path: "/rest/api/2/search"},
 			want{status: 405, headers: map[string]string{"Allow": "GET, HEAD, POST"}, body: []string{"Method DELETE is not allowed"}}},
@@ -39,7 +40,8 @@ func TestControlEndpoints(t *testing.T) {
 	h.do(req{path: "/rest/api/2/myself", basic: "admin:x"})
 	h.do(req{method: "PUT", path: "/_sandbox/password-policy", header: jsonHeader, body: `{"preset":"basic"}`})
 
-	want{status: 200, body: []string{`"sessions":1`, `"tokens":1`, `"passwordPolicy":"basic"`,
+	// Two sessions: the login, and the basic-auth call that created the token.
+	want{status: 200, body: []string{`"sessions":2`, `"tokens":1`, `"passwordPolicy":"basic"`,
 		`{"name":"admin","consecutiveFailedLogins":1,"captchaRequired":false`}}.check(t, "state", h.do(req{path: "/_sandbox/state"}))
 	want{status: 200, body: []string{`{"reset":true}`}}.check(t, "reset", h.do(req{method: "POST", path: "/_sandbox/reset"}))
 	want{status: 200, body: []string{`"sessions":0`, `"tokens":0`, `"passwordPolicy":"secure"`, `"consecutiveFailedLogins":0`}}.check(t, "state after reset",
@@ -55,7 +57,7 @@ func TestControlEndpoints(t *testing.T) {
 			want{status: 404, body: []string{"ghost"}}},
 		{"captcha reset: no username", req{method: "POST", path: "/_sandbox/captcha/reset", header: jsonHeader, body: `{}`}, want{status: 400}},
 		{"captcha reset: unknown field", req{method: "POST", path: "/_sandbox/captcha/reset", header: jsonHeader, body: `{"user":"fred"}`},
-			want{status: 400, body: []string{"unknown field"}}},
+			want{status: 400, body: []string{`Unrecognized field \"user\"`}}},
 		{"captcha reset: no body", req{method: "POST", path: "/_sandbox/captcha/reset", header: jsonHeader}, want{status: 400}},
 		{"captcha reset: not JSON", req{method: "POST", path: "/_sandbox/captcha/reset", body: "username=fred",
 			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}, want{status: 415}},

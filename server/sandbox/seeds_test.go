@@ -44,7 +44,7 @@ var seedCommands = []seedCommand{
 	// ... and with the credentials supplied, the documented AuthSuccess.
 	{seed: "002", curl: `curl --request POST \ --url 'http://{baseurl}/rest/auth/1/session' \ --user 'email@example.com:<api_token>' \ --header 'Accept: application/json' \ --header 'Content-Type: application/json'`,
 		data: `{"username":"fred","password":"fred"}`,
-		want: want{status: 200, match: map[string]string{"Set-Cookie": `^JSESSIONID=[0-9A-F]{32}; Path=/; HttpOnly$`},
+		want: want{status: 200, match: map[string]string{"Set-Cookie": `^JSESSIONID=[0-9A-F]{32}; Path=/(jira)?; HttpOnly$`},
 			body: []string{`{"session":{"name":"JSESSIONID","value":"`, `"loginInfo":{`}}},
 	{seed: "002", curl: `curl --request DELETE \ --url 'http://{baseurl}/rest/auth/1/session' \ --user 'email@example.com:<api_token>'`,
 		want: want{status: 204, headers: map[string]string{"X-Seraph-LoginReason": "OUT"}}},
@@ -342,7 +342,8 @@ func TestSeed001ExampleCode(t *testing.T) {
 		want{status: 200}.check(t, rn.name+" step 1", res)
 		var data struct{ Session struct{ Name, Value string } }
 		res.decode(t, &data)
-		if want := data.Session.Name + "=" + data.Session.Value + "; Path=/; HttpOnly"; res.header.Get("Set-Cookie") != want {
+		// The cookie is rooted at the context path (Path=/jira, JIRA-FACTS.md).
+		if want := data.Session.Name + "=" + data.Session.Value + "; Path=/jira; HttpOnly"; res.header.Get("Set-Cookie") != want {
 			t.Errorf("%s: Set-Cookie %q; want %q (the cookie equals the session object)", rn.name, res.header.Get("Set-Cookie"), want)
 		}
 		cookie := data.Session.Name + "=" + data.Session.Value // session.name + '=' + session.value

@@ -18,7 +18,7 @@ func decodeLogin(data []byte) (loginRequest, error) {
 		Username *string `json:"username"`
 		Password *string `json:"password"`
 	}
-	if err := decodeJSON(data, &body, false); err != nil {
+	if err := decodeJSON(data, &body, beanAuthParams, false); err != nil {
 		return loginRequest{}, err
 	}
 	if body.Username == nil || body.Password == nil {

@@ -22,7 +22,7 @@ func decodeTokenRequest(data []byte) (tokenRequest, error) {
 		Name               string `json:"name"`
 		ExpirationDuration *int   `json:"expirationDuration"`
 	}
-	if err := decodeJSON(data, &body, false); err != nil {
+	if err := decodeJSON(data, &body, beanTokenRequest, false); err != nil {
 		return tokenRequest{}, err
 	}
 	var msgs requestError

@@ -76,7 +76,9 @@ func handleApplicationProperties(c *call) {
 		return
 	}
 	if c.by == authCookie && !c.sess.webSudo {
-		c.errorJSON(http.StatusUnauthorized, "This resource requires WebSudo.")
+		// The WebSudo filter of Atlassian's REST plugin answers with its own
+		// body (JIRA-FACTS.md, "More real answers").
+		c.messageJSON(http.StatusUnauthorized, "This resource requires WebSudo.")
 		return
 	}
 	type property struct {
