@@ -238,3 +238,44 @@ func FuzzServeHTTP(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJacksonWording: whatever the body, a refusal speaks Jackson's words,
+// never Go's.
+func FuzzJacksonWording(f *testing.F) {
+	addJSONSeeds(f, `{"username":x}`, "{\n\"a\":\"\x01\"}", `{"username":"a\q"}`, `[1,2 3]`, `{"password":{"a":[1.5e3]}}`, `{"username":"fred","password":"fred"} ]`)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := decodeLogin(data)
+		if err == nil {
+			return
+		}
+		checkDecodeErr(t, err)
+		for _, goText := range []string{"json:", "Go ", "unmarshal", "struct", "invalid character"} {
+			if strings.Contains(err.Error(), goText) {
+				t.Fatalf("decodeLogin(%q) = %q: Go's wording %q", data, err, goText)
+			}
+		}
+	})
+}
+
+// FuzzXSRFHelpers: the header parsers of the XSRF filter never panic, and
+// only http(s) origins can be Jira's own.
+func FuzzXSRFHelpers(f *testing.F) {
+	for _, s := range []struct{ origin, ua, ct string }{
+		{"http://127.0.0.1:8090", "Mozilla/5.0 (X11) Gecko/20100101 Firefox/128.0", "text/plain"},
+		{"chrome-extension://abc", "curl/8.5.0", "multipart/form-data; boundary=x"},
+		{"null", "", "application/x-www-form-urlencoded;;"},
+		{"chrome-extension:opaque", "MSIE 6.0", ""},
+		{"http://[::1", "\xff", "text/plain; charset=\"x"},
+	} {
+		f.Add(s.origin, s.ua, s.ct)
+	}
+	f.Fuzz(func(t *testing.T, origin, ua, ct string) {
+		browserFamily(ua)
+		isIE(ua)
+		xsrfable(ct)
+		browserExtension(origin)
+		if sameOrigin(origin, "http://127.0.0.1:8090") && !strings.HasPrefix(strings.ToLower(origin), "http") {
+			t.Fatalf("sameOrigin(%q) with a non-http scheme", origin)
+		}
+	})
+}
