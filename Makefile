@@ -14,8 +14,8 @@ STATICCHECK_VERSION := v0.8.2
 # Tests that drive Chromium need time on a 2-core machine.
 TEST_TIMEOUT ?= 25m
 
-WASM_SRC   := $(shell find wasm -name '*.go') go.mod go.sum
-SERVER_SRC := $(shell find server web -name '*.go' -not -path 'server/e2e/*' -not -path 'server/bench/*' -not -name '*_test.go') \
+WASM_SRC   := $(shell find wasm contract -name '*.go') go.mod go.sum
+SERVER_SRC := $(shell find server web contract -name '*.go' -not -path 'server/e2e/*' -not -path 'server/bench/*' -not -name '*_test.go') \
               $(wildcard web/*.css web/*.png web/*.svg web/*.txt web/*.xml) go.mod go.sum
 
 # ensure_cmd CMD PACKAGE [WHAT]: install PACKAGE with apt-get when CMD is
@@ -64,7 +64,7 @@ run: build
 test: vet staticcheck build chromium unit bench-smoke
 
 vet:
-	@test -z "$$(gofmt -l wasm server web)" || { echo "gofmt needed:"; gofmt -l wasm server web; exit 1; }
+	@test -z "$$(gofmt -l wasm server web contract internal)" || { echo "gofmt needed:"; gofmt -l wasm server web contract internal; exit 1; }
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
 	cd server/bench && $(GO) vet ./... && GOOS=js GOARCH=wasm $(GO) vet ./floor/...

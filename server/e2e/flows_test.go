@@ -8,81 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
-
-// allowProxyStatuses accepts the console's network errors for Jira answers a
-// flow provokes on purpose (401, 403, 409 through the proxy): the page shows
-// them, they are not faults of the page.
-func allowProxyStatuses(msg string) bool {
-	return strings.Contains(msg, "Failed to load resource") && strings.Contains(msg, "/proxy/")
-}
-
-func flowBrowser(t *testing.T) (*labProcess, *browser) {
-	t.Helper()
-	lab := startLab(t)
-	b := newBrowser(t)
-	b.allowErrors = allowProxyStatuses
-	return lab, b
-}
-
-// setInput sets a field's value as typing would, firing the input event the
-// app listens to.
-func (b *browser) setInput(id, value string) {
-	b.t.Helper()
-	b.eval(fmt.Sprintf(`(() => { const el = document.getElementById(%q); el.value = %q;
-		el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); return true })()`, id, value), nil)
-}
-
-// click clicks a button once it is enabled.
-func (b *browser) click(id string) {
-	b.t.Helper()
-	b.waitJS("#"+id+" enabled", fmt.Sprintf(`(() => { const el = document.getElementById(%q); return el !== null && !el.disabled })()`, id))
-	b.run("click #"+id, chromedp.Click("#"+id, chromedp.ByID))
-}
-
-// waitJS polls a JavaScript predicate.
-func (b *browser) waitJS(what, expr string) {
-	b.t.Helper()
-	b.run("wait for "+what, chromedp.Poll(expr, nil, chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
-}
-
-// waitText waits until the element's text contains want.
-func (b *browser) waitText(id, want string) {
-	b.t.Helper()
-	b.waitJS(fmt.Sprintf("#%s to contain %q", id, want),
-		fmt.Sprintf(`(() => { const el = document.getElementById(%q); return el !== null && el.textContent.includes(%q) })()`, id, want))
-}
-
-func (b *browser) text(id string) string {
-	b.t.Helper()
-	var s string
-	b.eval(fmt.Sprintf(`(document.getElementById(%q) || {textContent: ""}).textContent`, id), &s)
-	return s
-}
-
-// exchanges is how many entries #exchanges holds.
-func (b *browser) exchanges() int { return b.count("#exchanges li.exchange") }
-
-// waitExchange waits for the n-th exchange and returns the newest one's text.
-func (b *browser) waitExchange(n int) string {
-	b.t.Helper()
-	b.waitJS(fmt.Sprintf("%d exchanges", n), fmt.Sprintf(`document.querySelectorAll('#exchanges li.exchange').length >= %d`, n))
-	var s string
-	b.eval(`document.querySelector('#exchanges li.exchange').textContent`, &s)
-	return s
-}
-
-func (b *browser) login(user, password string) string {
-	b.t.Helper()
-	before := b.exchanges()
-	b.setInput("username", user)
-	b.setInput("password", password)
-	b.click("login")
-	return b.waitExchange(before + 1)
-}
 
 var cookieLine = regexp.MustCompile(`^Cookie: JSESSIONID=([0-9A-F]{32})$`)
 

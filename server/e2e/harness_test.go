@@ -2,11 +2,11 @@ package e2e
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"jiraauthlab/internal/testkit"
+	"jiraauthlab/server/lab"
 	"net/http"
 	"os"
 	"os/exec"
@@ -69,8 +69,7 @@ type labProcess struct {
 	URL        string // app URL with base path and trailing slash
 	SandboxURL string // sandbox root with trailing slash, "" when off
 	cmd        *exec.Cmd
-	mu         sync.Mutex
-	logs       bytes.Buffer
+	logs       testkit.SyncBuffer // stdout and stderr, as printed
 	stopOnce   sync.Once
 	stopErr    error
 }
@@ -103,13 +102,13 @@ func startLab(t *testing.T, args ...string) *labProcess {
 	t.Helper()
 	full := append([]string{"-addr", "127.0.0.1:0", "-sandbox-addr", "127.0.0.1:0"}, args...)
 	cmd := exec.Command(binPath, full...)
-	cmd.Env = cleanEnv()
+	cmd.Env = lab.WithoutEnv(os.Environ())
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := &labProcess{cmd: cmd}
-	cmd.Stderr = lockedWriter{&p.mu, &p.logs}
+	cmd.Stderr = &p.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", binPath, err)
 	}
@@ -119,9 +118,7 @@ func startLab(t *testing.T, args ...string) *labProcess {
 		sawApp := false
 		for sc.Scan() {
 			line := sc.Text()
-			p.mu.Lock()
-			p.logs.WriteString(line + "\n")
-			p.mu.Unlock()
+			p.logs.Write([]byte(line + "\n"))
 			m := urlLine.FindStringSubmatch(line)
 			if m == nil {
 				continue
@@ -153,38 +150,11 @@ func startLab(t *testing.T, args ...string) *labProcess {
 }
 
 // Logs is everything the process printed so far.
-func (p *labProcess) Logs() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.logs.String()
-}
+func (p *labProcess) Logs() string { return p.logs.String() }
 
 // Page is the URL of a route ("session", "basic/x") under the base path.
 func (p *labProcess) Page(route string) string {
 	return p.URL + strings.TrimPrefix(route, "/")
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l lockedWriter) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(b)
-}
-
-// cleanEnv drops JIRA_AUTH_LAB_* so a developer's environment cannot change
-// what the tests start.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "JIRA_AUTH_LAB_") {
-			env = append(env, kv)
-		}
-	}
-	return env
 }
 
 // browser is one headless Chromium with a fresh profile, recording every
@@ -364,4 +334,90 @@ func get(t *testing.T, url string, header ...string) *http.Response {
 	}
 	t.Cleanup(func() { resp.Body.Close() })
 	return resp
+}
+
+// Steps of a flow, as a user takes them.
+
+// allowProxyStatuses accepts the console's network errors for Jira answers a
+// flow provokes on purpose (401, 403, 409 through the proxy): the page shows
+// them, they are not faults of the page.
+func allowProxyStatuses(msg string) bool {
+	return strings.Contains(msg, "Failed to load resource") && strings.Contains(msg, "/proxy/")
+}
+
+func flowBrowser(t *testing.T) (*labProcess, *browser) {
+	t.Helper()
+	lab := startLab(t)
+	b := newBrowser(t)
+	b.allowErrors = allowProxyStatuses
+	return lab, b
+}
+
+// setInput sets a field's value as typing would, firing the input event the
+// app listens to.
+func (b *browser) setInput(id, value string) {
+	b.t.Helper()
+	b.eval(fmt.Sprintf(`(() => { const el = document.getElementById(%q); el.value = %q;
+		el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); return true })()`, id, value), nil)
+}
+
+// click clicks a button once it is enabled.
+func (b *browser) click(id string) {
+	b.t.Helper()
+	b.waitJS("#"+id+" enabled", fmt.Sprintf(`(() => { const el = document.getElementById(%q); return el !== null && !el.disabled })()`, id))
+	b.run("click #"+id, chromedp.Click("#"+id, chromedp.ByID))
+}
+
+// waitJS polls a JavaScript predicate.
+func (b *browser) waitJS(what, expr string) {
+	b.t.Helper()
+	b.run("wait for "+what, chromedp.Poll(expr, nil, chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
+}
+
+// waitText waits until the element's text contains want.
+func (b *browser) waitText(id, want string) {
+	b.t.Helper()
+	b.waitJS(fmt.Sprintf("#%s to contain %q", id, want),
+		fmt.Sprintf(`(() => { const el = document.getElementById(%q); return el !== null && el.textContent.includes(%q) })()`, id, want))
+}
+
+func (b *browser) text(id string) string {
+	b.t.Helper()
+	var s string
+	b.eval(fmt.Sprintf(`(document.getElementById(%q) || {textContent: ""}).textContent`, id), &s)
+	return s
+}
+
+// exchanges is how many entries #exchanges holds.
+func (b *browser) exchanges() int { return b.count("#exchanges li.exchange") }
+
+// waitExchange waits for the n-th exchange and returns the newest one's text.
+func (b *browser) waitExchange(n int) string {
+	b.t.Helper()
+	b.waitJS(fmt.Sprintf("%d exchanges", n), fmt.Sprintf(`document.querySelectorAll('#exchanges li.exchange').length >= %d`, n))
+	var s string
+	b.eval(`document.querySelector('#exchanges li.exchange').textContent`, &s)
+	return s
+}
+
+func (b *browser) login(user, password string) string {
+	b.t.Helper()
+	before := b.exchanges()
+	b.setInput("username", user)
+	b.setInput("password", password)
+	b.click("login")
+	return b.waitExchange(before + 1)
+}
+
+// pause lets the page render and any answer in flight arrive.
+func (b *browser) pause(d time.Duration) {
+	b.t.Helper()
+	b.eval(fmt.Sprintf(`new Promise(r => setTimeout(() => r(true), %d))`, d.Milliseconds()), nil)
+}
+
+func (b *browser) value(id string) string {
+	b.t.Helper()
+	var s string
+	b.eval(fmt.Sprintf(`document.getElementById(%q).value`, id), &s)
+	return s
 }

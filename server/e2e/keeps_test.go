@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -36,19 +35,6 @@ func slowJira(t *testing.T, delay time.Duration) string {
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL
-}
-
-// pause lets the page render and any answer in flight arrive.
-func (b *browser) pause(d time.Duration) {
-	b.t.Helper()
-	b.eval(fmt.Sprintf(`new Promise(r => setTimeout(() => r(true), %d))`, d.Milliseconds()), nil)
-}
-
-func (b *browser) value(id string) string {
-	b.t.Helper()
-	var s string
-	b.eval(fmt.Sprintf(`document.getElementById(%q).value`, id), &s)
-	return s
 }
 
 // go-app trims attribute values: a space at either end of a field must

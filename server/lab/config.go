@@ -19,6 +19,19 @@ import (
 // -sandbox-addr reads JIRA_AUTH_LAB_SANDBOX_ADDR.
 const EnvPrefix = "JIRA_AUTH_LAB_"
 
+// WithoutEnv returns environ without the lab's own variables, for a child
+// process whose flags alone must decide what it does (the end-to-end
+// tests: a developer's environment must not change what they start).
+func WithoutEnv(environ []string) []string {
+	var out []string
+	for _, kv := range environ {
+		if !strings.HasPrefix(kv, EnvPrefix) {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
 // Config is everything the server is started with.
 type Config struct {
 	Addr               string

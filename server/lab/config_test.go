@@ -127,3 +127,11 @@ func TestParseFlagsNeverEchoPasswords(t *testing.T) {
 		})
 	}
 }
+
+func TestWithoutEnv(t *testing.T) {
+	got := WithoutEnv([]string{"PATH=/bin", "JIRA_AUTH_LAB_ADDR=:1", "HOME=/root", "JIRA_AUTH_LAB_UPSTREAM=a=http://x", "JIRA_AUTH_LABX=1"})
+	want := []string{"PATH=/bin", "HOME=/root", "JIRA_AUTH_LABX=1"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("WithoutEnv = %q; want %q", got, want)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"jiraauthlab/contract"
 	"jiraauthlab/server/proxy"
 	"jiraauthlab/wasm/ui"
 
@@ -107,7 +108,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Before anything else, the base path's redirect and 404 included: a
 	// foreign Host learns nothing but 403.
 	if !h.cfg.Hosts.AllowHost(r.Host) {
-		proxy.WriteError(w, http.StatusForbidden, "foreign_host",
+		proxy.WriteError(w, contract.CodeForeignHost,
 			"This server does not answer to the host name "+quoteHost(r.Host)+"; use the address it printed at start-up (or set -public-url).")
 		return
 	}
@@ -182,14 +183,14 @@ func (h *handler) serveHealth(w http.ResponseWriter, r *http.Request) {
 func (h *handler) serveUpstreams(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		proxy.WriteError(w, http.StatusMethodNotAllowed, "method_not_allowed", "Only GET lists the upstreams.")
+		proxy.WriteError(w, contract.CodeMethodNotAllowed, "Only GET lists the upstreams.")
 		return
 	}
 	ups := h.cfg.Proxy.Upstreams()
 	// One wire format: the page decodes the same type.
-	list := make([]ui.Upstream, len(ups))
+	list := make([]contract.Upstream, len(ups))
 	for i, u := range ups {
-		list[i] = ui.Upstream{Name: u.Name, URL: u.URL.String(), Sandbox: u.Sandbox}
+		list[i] = contract.Upstream{Name: u.Name, URL: u.URL.String(), Sandbox: u.Sandbox}
 	}
 	writeJSON(w, http.StatusOK, list)
 }

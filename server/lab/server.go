@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"time"
 
+	"jiraauthlab/contract"
 	"jiraauthlab/server/proxy"
 	"jiraauthlab/server/sandbox"
 )
@@ -73,6 +74,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 		MaxBody:            cfg.MaxBody,
 		UpstreamTimeout:    cfg.UpstreamTimeout,
 		InsecureSkipVerify: cfg.UpstreamInsecure,
+		UserAgent:          contract.UserAgent(cfg.Version),
 		Logger:             logger.With("component", "proxy"),
 	}
 	if cfg.UpstreamCA != "" {

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"jiraauthlab/contract"
 	"jiraauthlab/server/proxy"
-	"jiraauthlab/wasm/ui"
 )
 
 func startTestServer(t *testing.T, cfg Config) *Server {
@@ -145,7 +145,7 @@ func TestSandboxReplacedByUpstreamFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var list []ui.Upstream
+	var list []contract.Upstream
 	_ = json.NewDecoder(resp.Body).Decode(&list)
 	if len(list) != 2 || list[0].Name != "corp" || list[1].URL != "http://127.0.0.1:9/other" || list[1].Sandbox {
 		t.Errorf("/api/upstreams = %+v; want corp first and the given sandbox= replacing the built-in one", list)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"jiraauthlab/contract"
 	"jiraauthlab/server/proxy"
 )
 
@@ -113,7 +114,7 @@ func TestUpstreams(t *testing.T) {
 func TestWriteError(t *testing.T) {
 	rec := httptest.NewRecorder()
 	rec.Header().Set("Content-Length", "99")
-	proxy.WriteError(rec, http.StatusForbidden, "foreign_host", `Host "x" <is> not ours.`)
+	proxy.WriteError(rec, contract.CodeForeignHost, `Host "x" <is> not ours.`)
 	if rec.Code != 403 || rec.Header().Get("Content-Type") != "application/json" || rec.Header().Get("Content-Length") != "" {
 		t.Errorf("WriteError: %d %v", rec.Code, rec.Header())
 	}

@@ -13,36 +13,15 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"jiraauthlab/contract"
 )
 
-// Error codes of the proxy's own answers (the "error" field).
-const (
-	CodeBadPath          = "bad_path"
-	CodeUnknownUpstream  = "unknown_upstream"
-	CodeMissingLabHeader = "missing_lab_header"
-	CodeForeignOrigin    = "foreign_origin"
-	CodeForeignHost      = "foreign_host"
-	CodeBodyTooLarge     = "body_too_large"
-	CodeUpstreamRefused  = "upstream_refused"
-	CodeUpstreamReset    = "upstream_reset"
-	CodeUpstreamTLS      = "upstream_tls"
-	CodeUpstreamDown     = "upstream_unreachable"
-	CodeUpstreamError    = "upstream_error"
-	CodeUpstreamTimeout  = "upstream_timeout"
-	CodeCanceled         = "canceled"
-	// CodeBodyAborted is only logged: the answer's headers had left when
-	// its body broke off, so the browser sees the connection close.
-	CodeBodyAborted = "upstream_body_aborted"
-)
-
-// WriteError writes the contract's error answer: status, Content-Type
-// application/json and {"error": code, "detail": detail}, both fields
-// always present.
-func WriteError(w http.ResponseWriter, status int, code, detail string) {
-	body, err := json.Marshal(struct {
-		Error  string `json:"error"`
-		Detail string `json:"detail"`
-	}{code, detail})
+// WriteError writes the contract's error answer: the code's status (one
+// table, contract.ErrorCode.Status), Content-Type application/json and
+// {"error": code, "detail": detail}, both fields always present.
+func WriteError(w http.ResponseWriter, code contract.ErrorCode, detail string) {
+	body, err := json.Marshal(contract.ErrorBody{Error: code, Detail: detail})
 	if err != nil { // cannot happen for two strings
 		body = []byte(`{"error":"internal","detail":"error encoding failed"}`)
 	}
@@ -52,13 +31,13 @@ func WriteError(w http.ResponseWriter, status int, code, detail string) {
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
+	w.WriteHeader(code.Status())
 	w.Write(append(body, '\n'))
 }
 
 // upstreamError turns an error of the round trip to upstream u into the
-// status, code and plain-language detail the browser gets.
-func upstreamError(err error, u *route, timeout, connectTimeout time.Duration) (int, string, string) {
+// code and plain-language detail the browser gets.
+func upstreamError(err error, u *route, timeout, connectTimeout time.Duration) (contract.ErrorCode, string) {
 	who := fmt.Sprintf("upstream %q (%s)", u.up.Name, u.up.URL.Host)
 	var (
 		mbe   *http.MaxBytesError
@@ -68,12 +47,12 @@ func upstreamError(err error, u *route, timeout, connectTimeout time.Duration) (
 	)
 	switch {
 	case errors.As(err, &mbe):
-		return http.StatusRequestEntityTooLarge, CodeBodyTooLarge,
+		return contract.CodeBodyTooLarge,
 			fmt.Sprintf("The request body is larger than the proxy's limit of %d bytes (-max-body).", mbe.Limit)
 	case errors.Is(err, context.Canceled):
-		return http.StatusBadGateway, CodeCanceled, "The request was canceled before " + who + " answered."
+		return contract.CodeCanceled, "The request was canceled before " + who + " answered."
 	case errors.As(err, &dnsEr) && !dnsEr.Timeout():
-		return http.StatusBadGateway, CodeUpstreamDown,
+		return contract.CodeUpstreamDown,
 			fmt.Sprintf("The host name of %s could not be resolved: %s.", who, dnsEr.Err)
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netEr) && netEr.Timeout():
 		what := fmt.Sprintf("did not send its response headers within %s (-upstream-timeout)", timeout)
@@ -83,24 +62,24 @@ func upstreamError(err error, u *route, timeout, connectTimeout time.Duration) (
 		case strings.Contains(err.Error(), "TLS handshake"):
 			what = fmt.Sprintf("did not complete the TLS handshake within %s", connectTimeout)
 		}
-		return http.StatusGatewayTimeout, CodeUpstreamTimeout, "The " + who + " " + what + "."
+		return contract.CodeUpstreamTimeout, "The " + who + " " + what + "."
 	}
 	if detail := tlsProblem(err); detail != "" {
-		return http.StatusBadGateway, CodeUpstreamTLS, "TLS with " + who + " failed: " + detail
+		return contract.CodeUpstreamTLS, "TLS with " + who + " failed: " + detail
 	}
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return http.StatusBadGateway, CodeUpstreamRefused,
+		return contract.CodeUpstreamRefused,
 			"The " + who + " refused the connection: nothing is listening there, or a firewall rejects it."
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return http.StatusBadGateway, CodeUpstreamReset,
+		return contract.CodeUpstreamReset,
 			"The " + who + " closed the connection without a complete answer (connection reset)."
 	case errors.As(err, &opErr) && opErr.Op == "dial":
-		return http.StatusBadGateway, CodeUpstreamDown,
+		return contract.CodeUpstreamDown,
 			fmt.Sprintf("The %s could not be reached: %v.", who, opErr.Err)
 	}
-	return http.StatusBadGateway, CodeUpstreamError,
+	return contract.CodeUpstreamError,
 		fmt.Sprintf("The %s did not give a usable answer: %v.", who, err)
 }
 

@@ -4,29 +4,39 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"jiraauthlab/contract"
 )
 
 // rewriteRequestHeaders strips from h (the outbound copy of the browser's
 // headers) everything that belongs to the browser, the lab or the
-// visitor's network, and turns X-Jira-Cookie into the only Cookie the
-// upstream sees. Hop-by-hop headers and the four standard forwarding
-// headers have already been removed by httputil.ReverseProxy.
+// visitor's network, turns X-Jira-Cookie into the only Cookie the upstream
+// sees, and sets the User-Agent: X-Jira-User-Agent's value when the page
+// sent one, else userAgent — never the browser's own, which Jira's XSRF
+// filter refuses on a POST (CONTRACT.md; Atlassian KB "REST API calls with
+// a browser User-Agent header may fail CSRF checks"). Hop-by-hop headers
+// and the four standard forwarding headers have already been removed by
+// httputil.ReverseProxy.
 //
 // It works in place and allocates only to join several X-Jira-Cookie
 // values.
-func rewriteRequestHeaders(h http.Header) {
-	var cookie []string
+func rewriteRequestHeaders(h http.Header, userAgent string) {
+	var cookie, agent []string
 	for k, v := range h {
 		switch {
-		case hasPrefixFold(k, "X-Jira-"):
-			if len(k) == len("X-Jira-Cookie") && hasPrefixFold(k, "X-Jira-Cookie") {
+		case hasPrefixFold(k, contract.HeaderPrefix):
+			switch {
+			case isHeader(k, contract.HeaderCookie):
 				if cookie == nil {
 					cookie = v // the outbound header is ours: reuse its slice
 				} else {
 					cookie = append(cookie[:len(cookie):len(cookie)], v...)
 				}
+			case isHeader(k, contract.HeaderUserAgent):
+				agent = v
 			}
 		case hasPrefixFold(k, "X-Forwarded-"),
+			strings.EqualFold(k, "User-Agent"),
 			strings.EqualFold(k, "Cookie"),
 			strings.EqualFold(k, "Origin"),
 			strings.EqualFold(k, "Referer"),
@@ -52,7 +62,16 @@ func rewriteRequestHeaders(h http.Header) {
 	default:
 		h["Cookie"] = []string{strings.Join(cookie, "; ")}
 	}
+	if len(agent) > 0 {
+		h["User-Agent"] = agent[:1] // one User-Agent, the page's first
+	} else {
+		h["User-Agent"] = []string{userAgent}
+	}
 }
+
+// isHeader reports whether the header key k is name, in any case and with
+// '_' for '-' (as hasPrefixFold compares).
+func isHeader(k, name string) bool { return len(k) == len(name) && hasPrefixFold(k, name) }
 
 // hasPrefixFold is strings.HasPrefix ignoring ASCII case, with '_' and '-'
 // taken as the same byte (some servers read X_Jira_Lab as X-Jira-Lab).

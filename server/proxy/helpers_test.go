@@ -2,7 +2,6 @@ package proxy_test
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"io"
 	"log"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"jiraauthlab/internal/testkit"
 	"jiraauthlab/server/proxy"
 )
 
@@ -127,7 +127,7 @@ type lab struct {
 	*httptest.Server
 	addr  string
 	proxy *proxy.Proxy
-	log   *syncBuffer
+	log   *testkit.SyncBuffer
 }
 
 // newLab starts a frontend serving p at its root. Unless cfg.Hosts is set,
@@ -146,7 +146,7 @@ func newLabWith(t testing.TB, cfg proxy.Config, own http.Header) *lab {
 	if cfg.Hosts == nil {
 		cfg.Hosts = hostSet{addr: true}
 	}
-	l := &lab{Server: front, addr: addr, log: &syncBuffer{}}
+	l := &lab{Server: front, addr: addr, log: &testkit.SyncBuffer{}}
 	if cfg.Logger == nil {
 		cfg.Logger = newJSONLogger(l.log)
 	}
@@ -291,24 +291,6 @@ func mustURL(t testing.TB, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
-}
-
-// syncBuffer is a bytes.Buffer safe for the logger and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func newJSONLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }

@@ -15,6 +15,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"jiraauthlab/contract"
 	"log/slog"
 	"net/http"
 	"net/http/httputil"
@@ -61,6 +62,10 @@ type Config struct {
 	// for self-signed test servers only. The caller should warn.
 	InsecureSkipVerify bool
 
+	// UserAgent is the User-Agent the upstream sees when the page names
+	// none in X-Jira-User-Agent. If empty, contract.UserAgent("dev").
+	UserAgent string
+
 	// Logger receives one line per request, and transport warnings.
 	// If nil, nothing is logged.
 	Logger *slog.Logger
@@ -88,6 +93,8 @@ type route struct {
 	up     Upstream
 	prefix int // len("/proxy/" + name)
 	rp     *httputil.ReverseProxy
+	// userAgent is Config.UserAgent.
+	userAgent string
 }
 
 // New checks cfg and builds a Proxy.
@@ -106,6 +113,9 @@ func New(cfg Config) (*Proxy, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = contract.UserAgent("")
 	}
 	connect := min(maxConnectTimeout, cfg.UpstreamTimeout)
 	p := &Proxy{
@@ -126,7 +136,7 @@ func New(cfg Config) (*Proxy, error) {
 		if _, dup := p.routes[up.Name]; dup {
 			return nil, fmt.Errorf("proxy: upstream %q is configured twice", up.Name)
 		}
-		rt := &route{up: up, prefix: len("/proxy/") + len(up.Name)}
+		rt := &route{up: up, prefix: len("/proxy/") + len(up.Name), userAgent: cfg.UserAgent}
 		rt.rp = &httputil.ReverseProxy{
 			Rewrite:   rt.rewrite,
 			Transport: p.transport,
@@ -139,11 +149,11 @@ func New(cfg Config) (*Proxy, error) {
 			ModifyResponse: modifyResponse,
 			ErrorLog:       errorLog,
 			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-				status, code, detail := upstreamError(err, rt, cfg.UpstreamTimeout, connect)
+				code, detail := upstreamError(err, rt, cfg.UpstreamTimeout, connect)
 				if rec, ok := w.(*recorder); ok {
 					rec.code, rec.err = code, err
 				}
-				WriteError(w, status, code, detail)
+				WriteError(w, code, detail)
 			},
 		}
 		p.routes[up.Name] = rt
@@ -176,7 +186,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// browser sees the connection close; the log says why.
 		v := recover()
 		if v != nil && rec.code == "" {
-			rec.code = CodeBodyAborted
+			rec.code = contract.CodeBodyAborted
 		}
 		p.logRequest(&rec, r, rt, start)
 		if v != nil {
@@ -192,28 +202,28 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // path, upstream name, body size). It answers refused requests itself and
 // returns nil for them.
 func (p *Proxy) admit(rec *recorder, w http.ResponseWriter, r *http.Request) *route {
-	fail := func(status int, code, detail string) *route {
+	fail := func(code contract.ErrorCode, detail string) *route {
 		rec.code = code
-		WriteError(rec, status, code, detail)
+		WriteError(rec, code, detail)
 		return nil
 	}
 	if p.hosts == nil || !p.hosts.AllowHost(r.Host) {
-		return fail(http.StatusForbidden, CodeForeignHost,
+		return fail(contract.CodeForeignHost,
 			"The request's Host is not a name this lab is served under.")
 	}
 	for _, o := range r.Header["Origin"] {
 		if !p.hosts.AllowOrigin(o) {
-			return fail(http.StatusForbidden, CodeForeignOrigin,
+			return fail(contract.CodeForeignOrigin,
 				"The request comes from a page outside this lab (Origin "+fmt.Sprintf("%q", o)+").")
 		}
 	}
-	if v := r.Header["X-Jira-Lab"]; len(v) == 0 || v[0] != "1" {
-		return fail(http.StatusForbidden, CodeMissingLabHeader,
-			"Proxied requests must carry the header X-Jira-Lab: 1.")
+	if v := r.Header[contract.HeaderLab]; len(v) == 0 || v[0] != contract.LabHeaderValue {
+		return fail(contract.CodeMissingLabHeader,
+			"Proxied requests must carry the header "+contract.HeaderLab+": "+contract.LabHeaderValue+".")
 	}
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/proxy/")
 	if !ok || r.URL.Opaque != "" || !validPath(rest) {
-		return fail(http.StatusBadRequest, CodeBadPath,
+		return fail(contract.CodeBadPath,
 			"The path would leave the upstream's base (dot segments, empty segments, encoded separators, backslashes, ';' or control characters).")
 	}
 	name := rest
@@ -222,12 +232,12 @@ func (p *Proxy) admit(rec *recorder, w http.ResponseWriter, r *http.Request) *ro
 	}
 	rt := p.routes[name]
 	if rt == nil {
-		return fail(http.StatusNotFound, CodeUnknownUpstream,
+		return fail(contract.CodeUnknownUpstream,
 			fmt.Sprintf("No upstream is named %q.", name))
 	}
 	switch {
 	case r.ContentLength > p.maxBody:
-		return fail(http.StatusRequestEntityTooLarge, CodeBodyTooLarge,
+		return fail(contract.CodeBodyTooLarge,
 			fmt.Sprintf("The request body is larger than the proxy's limit of %d bytes (-max-body).", p.maxBody))
 	case r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody:
 		// Unknown length (chunked): count as it streams. The original
@@ -257,7 +267,7 @@ func (rt *route) rewrite(pr *httputil.ProxyRequest) {
 	out.RawQuery = in.RawQuery
 	out.ForceQuery = in.ForceQuery
 	out.Fragment, out.RawFragment, out.User = "", "", nil
-	rewriteRequestHeaders(pr.Out.Header)
+	rewriteRequestHeaders(pr.Out.Header, rt.userAgent)
 }
 
 // logRequest writes the one log line of a request: never the query,
@@ -290,7 +300,7 @@ func (p *Proxy) logRequest(rec *recorder, r *http.Request, rt *route, start time
 		slog.String("path", r.URL.EscapedPath()),
 		slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)),
-		slog.String("error", rec.code),
+		slog.String("error", string(rec.code)),
 	}
 	if rec.err != nil {
 		attrs = append(attrs, slog.String("cause", rec.err.Error()))
@@ -304,7 +314,7 @@ func (p *Proxy) logRequest(rec *recorder, r *http.Request, rt *route, start time
 type recorder struct {
 	http.ResponseWriter
 	status int
-	code   string
+	code   contract.ErrorCode
 	err    error
 	// base holds the headers set before the proxy ran (the lab's CSP and
 	// friends): ReverseProxy clears the whole header map after each 1xx.

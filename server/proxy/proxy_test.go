@@ -84,7 +84,7 @@ func TestRequestHeaders(t *testing.T) {
 		"X-Atlassian-Token":   {"no-check"},
 		"Content-Type":        {"application/json"},
 		"Accept":              {"application/json"},
-		"User-Agent":          {"lab-test"},
+		"User-Agent":          {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"},
 		"Forwarded":           {"for=203.0.113.9"},
 		"X-Forwarded-For":     {"203.0.113.9"},
 		"X-Forwarded-Host":    {"visitor.example"},
@@ -112,7 +112,7 @@ func TestRequestHeaders(t *testing.T) {
 		"X-Atlassian-Token": {"no-check"},
 		"Content-Type":      {"application/json"},
 		"Accept":            {"application/json"},
-		"User-Agent":        {"lab-test"},
+		"User-Agent":        {"JiraAuthLab/dev"}, // never the browser's: Jira's XSRF filter refuses it on a POST
 	}
 	for k, v := range want {
 		if !slices.Equal(got.Header[k], v) {
@@ -143,6 +143,19 @@ func TestRequestHeaders(t *testing.T) {
 		l.do(t, "GET", "/proxy/jira/x", nil, http.Header{"X-Jira-Cookie": {"a=1", "b=2"}})
 		if c := up.last(t).Header["Cookie"]; !slices.Equal(c, []string{"a=1; b=2"}) {
 			t.Errorf("upstream Cookie %q; want one line a=1; b=2", c)
+		}
+	})
+	t.Run("X-Jira-User-Agent sets the User-Agent", func(t *testing.T) {
+		l.do(t, "POST", "/proxy/jira/x", strings.NewReader("{}"), http.Header{
+			"User-Agent": {"Mozilla/5.0 Firefox/128.0"}, "X-Jira-User-Agent": {"Mozilla/5.0 Chrome/126.0", "second"}})
+		if ua := up.last(t).Header["User-Agent"]; !slices.Equal(ua, []string{"Mozilla/5.0 Chrome/126.0"}) {
+			t.Errorf("upstream User-Agent %q; want the page's X-Jira-User-Agent, once", ua)
+		}
+	})
+	t.Run("no User-Agent at all still gets the lab's", func(t *testing.T) {
+		l.raw(t, "GET", "/proxy/jira/x")
+		if ua := up.last(t).Header["User-Agent"]; !slices.Equal(ua, []string{"JiraAuthLab/dev"}) {
+			t.Errorf("upstream User-Agent %q; want JiraAuthLab/dev", ua)
 		}
 	})
 	t.Run("underscore spelling stripped", func(t *testing.T) {

@@ -12,38 +12,41 @@ import (
 type basicPage struct {
 	app.Compo
 
-	rev int
+	s    basicState
+	busy busyState
 }
 
-func (p *basicPage) OnMount(ctx app.Context) { observe(ctx, &p.rev) }
+// OnInit starts from the stores' values (see sessionPage.OnInit).
+func (p *basicPage) OnInit() { p.s, p.busy = basic, busy }
 
-// basicHeader builds the header value of seed 000: base64("user:password").
-func basicHeader(user, password string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+func (p *basicPage) OnMount(ctx app.Context) {
+	p.OnInit() // again: a change may have come between the first render and now
+	ctx.ObserveState(keyBasic).Value(&p.s)
+	ctx.ObserveState(keyBusy).Value(&p.busy)
+	ctx.Defer(func(app.Context) { syncFields() })
 }
 
 func (p *basicPage) Render() app.UI {
-	m := model
-	pair := m.basicUser + ":" + m.basicPass
-	enc := base64.StdEncoding.EncodeToString([]byte(pair))
+	s, b := p.s, p.busy
+	enc := base64.StdEncoding.EncodeToString([]byte(s.user + ":" + s.pass))
 	return newShell().Active(RouteBasic).
 		Title("Basic auth").
 		Lead("Send user:password, base64-encoded, in the Authorization header of every request (seed 000).").
 		Content(
-			field("basic-username", "Username", textInput("basic-username", m.basicUser).OnInput(bindInput(&m.basicUser))),
-			field("basic-password", "Password", passwordInput("basic-password", m.basicPass).OnInput(bindInput(&m.basicPass))),
+			field("basic-username", "Username", textInput("basic-username", s.user).OnInput(onText)),
+			field("basic-password", "Password", passwordInput("basic-password", s.pass).OnInput(onText)),
 			app.H3().Text("How the header is built"),
 			app.Ol().ID("basic-steps").Class("mono").Body(
-				app.Li().Text("user:password → "+maskPair(m.basicUser, m.basicPass)),
+				app.Li().Text("user:password → "+maskPair(s.user, s.pass)),
 				app.Li().Text("base64 → "+enc),
 			),
-			app.Pre().ID("basic-header").Text("Authorization: "+basicHeader(m.basicUser, m.basicPass)),
+			app.Pre().ID("basic-header").Text("Authorization: "+basicHeader(s.user, s.pass)),
 			app.P().Class("note").Text("Base64 is an encoding, not encryption: anyone who sees this header has the password. "+
 				"Send it only over HTTPS. Failed basic logins count towards CAPTCHA like any other."),
 			app.Form().ID("basic-form").OnSubmit(p.onSend).Body(
-				field("basic-path", "Resource path", textInput("basic-path", m.basicPath).OnInput(bindInput(&m.basicPath))),
+				field("basic-path", "Resource path", textInput("basic-path", s.path).OnInput(onText)),
 				app.Div().Class("row").Body(
-					button("basic-send", busyText("basic-send", "Send GET", "Sending…"), m.busy["basic-send"]).Type("submit"),
+					button("basic-send", b.label("basic-send", "Send GET", "Sending…"), b.on["basic-send"]).Type("submit"),
 				),
 			),
 		).UI()
@@ -56,13 +59,5 @@ func maskPair(user, password string) string {
 
 func (p *basicPage) onSend(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	path := strings.TrimSpace(model.basicPath)
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
-	}
-	send(ctx, call{Method: "GET", Path: path,
-		Header:   []Header{{Name: "Authorization", Value: basicHeader(model.basicUser, model.basicPass)}, {Name: "Accept", Value: "application/json"}},
-		Auth:     AuthBasic,
-		Username: model.basicUser,
-		Busy:     "basic-send"}, nil)
+	sendBasic(ctx)
 }

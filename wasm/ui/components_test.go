@@ -4,6 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"jiraauthlab/contract"
+	"jiraauthlab/wasm/diagnosis"
+	"jiraauthlab/wasm/typing"
+
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -16,22 +20,34 @@ func render(t *testing.T, c app.UI) string {
 	return app.HTMLString(c)
 }
 
-// withModel runs f with a fresh model, restoring the shared one after.
-func withModel(t *testing.T, f func(m *labModel)) {
+// labState is every store's value, for a test to set up.
+type labState struct {
+	target   *targetState
+	log      *logState
+	session  *sessionState
+	basic    *basicState
+	password *passwordState
+}
+
+// withState runs f with fresh stores (two Jiras, the sandbox chosen),
+// restoring the shared ones after.
+func withState(t *testing.T, f func(s labState)) {
 	t.Helper()
-	saved := model
-	t.Cleanup(func() { model = saved })
-	model = &labModel{busy: map[string]bool{}, jql: "type=Bug", basicPath: "/rest/api/2/myself", pwMode: "create",
-		upstreams: []Upstream{{Name: "sandbox", URL: "http://127.0.0.1:8090", Sandbox: true}, {Name: "corp", URL: "https://jira.corp"}},
-		target:    "sandbox"}
-	f(model)
+	t0, l0, b0, s0, ba0, p0 := targets, journal, busy, session, basic, password
+	t.Cleanup(func() { targets, journal, busy, session, basic, password = t0, l0, b0, s0, ba0, p0 })
+	targets = targetState{status: loaded, target: "sandbox",
+		upstreams: []contract.Upstream{{Name: "sandbox", URL: "http://127.0.0.1:8090", Sandbox: true}, {Name: "corp", URL: "https://jira.corp"}}}
+	journal, busy = logState{}, busyState{on: map[string]bool{}}
+	session, basic = sessionState{jql: "type=Bug"}, basicState{path: "/rest/api/2/myself"}
+	password = passwordState{mode: "create", gate: &typing.Gate{}}
+	f(labState{&targets, &journal, &session, &basic, &password})
 }
 
 func TestSessionPageShowsTheThreeCookieViews(t *testing.T) {
-	withModel(t, func(m *labModel) {
-		m.sessionJSON = "{\n  \"session\": {}\n}"
-		m.setCookie = []string{"JSESSIONID=ABC; Path=/; HttpOnly", "atlassian.xsrf.token=X_lin; Path=/"}
-		m.cookie = "JSESSIONID=ABC"
+	withState(t, func(m labState) {
+		m.session.sessionJSON = "{\n  \"session\": {}\n}"
+		m.session.setCookie = []string{"JSESSIONID=ABC; Path=/; HttpOnly", "atlassian.xsrf.token=X_lin; Path=/"}
+		m.session.useCookie("sandbox", "JSESSIONID=ABC", contract.AuthSession)
 		html := render(t, &sessionPage{})
 		for _, want := range []string{
 			"Set-Cookie: JSESSIONID=ABC; Path=/; HttpOnly\nSet-Cookie: atlassian.xsrf.token=X_lin; Path=/",
@@ -42,7 +58,7 @@ func TestSessionPageShowsTheThreeCookieViews(t *testing.T) {
 				t.Errorf("session page lacks %q", want)
 			}
 		}
-		m.target = "corp" // #sso-login is for the sandbox only
+		m.target.target = "corp" // #sso-login is for the sandbox only
 		if html := render(t, &sessionPage{}); strings.Contains(html, `id="sso-login"`) {
 			t.Error("#sso-login shown for a real Jira")
 		}
@@ -53,22 +69,22 @@ func TestDiagnosisPanelOffersOnlyWhatApplies(t *testing.T) {
 	tests := []struct {
 		name    string
 		target  string
-		diag    Diagnosis
+		diag    diagnosis.Diagnosis
 		want    []string
 		notWant []string
 	}{
-		{"captcha on sandbox", "sandbox", Diagnosis{Level: LevelBad, Title: "CAPTCHA", Lines: []string{"l"}, OfferCaptchaReset: true, CaptchaUser: "fred"},
+		{"captcha on sandbox", "sandbox", diagnosis.Diagnosis{Level: diagnosis.LevelBad, Title: "CAPTCHA", Lines: []string{"l"}, OfferCaptchaReset: true, CaptchaUser: "fred"},
 			[]string{`id="captcha-reset"`, "Reset CAPTCHA for fred", `class="panel diagnosis bad"`}, []string{`id="relogin"`}},
-		{"captcha on real jira", "corp", Diagnosis{Level: LevelBad, Title: "CAPTCHA", Lines: []string{"l"}, OfferCaptchaReset: true, CaptchaUser: "fred"},
+		{"captcha on real jira", "corp", diagnosis.Diagnosis{Level: diagnosis.LevelBad, Title: "CAPTCHA", Lines: []string{"l"}, OfferCaptchaReset: true, CaptchaUser: "fred"},
 			nil, []string{`id="captcha-reset"`}},
-		{"session ended", "sandbox", Diagnosis{Level: LevelWarn, Title: "ended", Lines: []string{"l"}, OfferRelogin: true},
+		{"session ended", "sandbox", diagnosis.Diagnosis{Level: diagnosis.LevelWarn, Title: "ended", Lines: []string{"l"}, OfferRelogin: true},
 			[]string{`id="relogin"`}, []string{`id="captcha-reset"`}},
-		{"sso", "corp", Diagnosis{Title: "sso", Lines: []string{"l"}, OfferSSO: true}, []string{`id="sso-help"`}, nil},
+		{"sso", "corp", diagnosis.Diagnosis{Title: "sso", Lines: []string{"l"}, OfferSSO: true}, []string{`id="sso-help"`}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			withModel(t, func(m *labModel) {
-				m.target, m.diag = tt.target, &tt.diag
+			withState(t, func(m labState) {
+				m.target.target, m.log.diag = tt.target, &tt.diag
 				html := render(t, &diagnosisPanel{})
 				for _, w := range tt.want {
 					if !strings.Contains(html, w) {
@@ -86,11 +102,11 @@ func TestDiagnosisPanelOffersOnlyWhatApplies(t *testing.T) {
 }
 
 func TestExchangeLogMasksAndSplitsCookies(t *testing.T) {
-	withModel(t, func(m *labModel) {
-		m.log(Exchange{Method: "POST", Path: "/rest/auth/1/session", TargetURL: "http://127.0.0.1:8090", Status: 200,
-			RequestHeader: []Header{{Name: "Authorization", Value: "Basic ZnJlZDpmcmVk"}, {Name: "X-Jira-Cookie", Value: "JSESSIONID=SECRET"}},
+	withState(t, func(m labState) {
+		m.log.add(contract.Exchange{Method: "POST", Path: "/rest/auth/1/session", TargetURL: "http://127.0.0.1:8090", Status: 200,
+			RequestHeader: []contract.Header{{Name: "Authorization", Value: "Basic ZnJlZDpmcmVk"}, {Name: "X-Jira-Cookie", Value: "JSESSIONID=SECRET"}},
 			RequestBody:   `{"username":"fred","password":"hunter2"}`,
-			ResponseHeader: []Header{
+			ResponseHeader: []contract.Header{
 				{Name: "x-jira-set-cookie", Value: "JSESSIONID=A; Path=/; HttpOnly, b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/"},
 				{Name: "content-security-policy", Value: "default-src 'self'"},
 			},
@@ -107,7 +123,7 @@ func TestExchangeLogMasksAndSplitsCookies(t *testing.T) {
 				t.Errorf("the log lacks %q:\n%s", want, html)
 			}
 		}
-		m.reveal = true
+		m.log.reveal = true
 		if html := render(t, &exchangeLog{}); !strings.Contains(html, "Basic ZnJlZDpmcmVk") {
 			t.Error("Reveal secrets does not reveal the Authorization header")
 		}
@@ -117,23 +133,25 @@ func TestExchangeLogMasksAndSplitsCookies(t *testing.T) {
 func TestPasswordResult(t *testing.T) {
 	tests := []struct {
 		name string
-		set  func(m *labModel)
+		set  func(p *passwordState)
 		want string
 	}{
-		{"empty", func(m *labModel) {}, "Type a new password"},
-		{"checking", func(m *labModel) { m.pwNew, m.pwStatus = "x", loading }, "Checking"},
-		{"passes", func(m *labModel) { m.pwNew, m.pwStatus = "x", loaded }, "passes the policy"},
-		{"refused", func(m *labModel) {
-			m.pwNew, m.pwStatus, m.pwMessages = "x", loaded, []string{"The password must have at least 10 characters."}
+		{"empty", func(p *passwordState) {}, "Type a new password"},
+		{"checking", func(p *passwordState) { p.new, p.status = "x", loading }, "Checking"},
+		{"passes", func(p *passwordState) { p.new, p.status = "x", loaded }, "passes the policy"},
+		{"refused", func(p *passwordState) {
+			p.new, p.status, p.messages = "x", loaded, []string{"The password must have at least 10 characters."}
 		}, "at least 10 characters"},
-		{"error", func(m *labModel) { m.pwNew, m.pwStatus, m.pwErr = "x", loadingErr, "HTTP 404: user not found" }, "HTTP 404"},
+		{"error", func(p *passwordState) { p.new, p.status, p.err = "x", loadingErr, "HTTP 404: user not found" }, "HTTP 404"},
 	}
 	for _, tt := range tests {
-		withModel(t, func(m *labModel) {
-			tt.set(m)
-			if html := render(t, &passwordPage{}); !strings.Contains(html, tt.want) {
-				t.Errorf("%s: #pw-result lacks %q", tt.name, tt.want)
-			}
+		t.Run(tt.name, func(t *testing.T) {
+			withState(t, func(m labState) {
+				tt.set(m.password)
+				if html := render(t, &passwordPage{}); !strings.Contains(html, tt.want) {
+					t.Errorf("#pw-result lacks %q:\n%s", tt.want, html)
+				}
+			})
 		})
 	}
 }
@@ -142,8 +160,8 @@ func TestBasicHeader(t *testing.T) {
 	if got := basicHeader("fred", "fred"); got != "Basic ZnJlZDpmcmVk" {
 		t.Errorf("basicHeader(fred, fred) = %q; want Basic ZnJlZDpmcmVk (seed 000)", got)
 	}
-	withModel(t, func(m *labModel) {
-		m.basicUser, m.basicPass = "fred", "fred"
+	withState(t, func(m labState) {
+		m.basic.user, m.basic.pass = "fred", "fred"
 		html := render(t, &basicPage{})
 		if !strings.Contains(html, "Authorization: Basic ZnJlZDpmcmVk") || strings.Contains(html, "fred:fred") {
 			t.Errorf("basic page: header missing or the pair shown in clear")
@@ -152,36 +170,43 @@ func TestBasicHeader(t *testing.T) {
 }
 
 func TestForgetSecrets(t *testing.T) {
-	withModel(t, func(m *labModel) {
-		m.password, m.basicPass, m.pwOld, m.pwNew, m.cookie, m.cookiePaste = "a", "b", "c", "d", "JSESSIONID=1", "JSESSIONID=1"
-		m.log(Exchange{Method: "GET"})
-		m.forgetSecrets()
-		if m.password+m.basicPass+m.pwOld+m.pwNew+m.cookie+m.cookiePaste != "" || len(m.exchanges) != 0 {
-			t.Errorf("secrets left after forgetSecrets: %+v", m)
+	withState(t, func(m labState) {
+		m.session.password, m.basic.pass, m.password.old, m.password.new = "a", "b", "c", "d"
+		m.session.applyPaste("sandbox", "JSESSIONID=1")
+		m.log.add(contract.Exchange{Method: "GET"})
+		before := epoch
+		d := app.NewServerTester(&exchangeLog{})
+		defer d.Close()
+		forgetSecrets(d.Context())
+		if got := m.session.password + m.basic.pass + m.password.old + m.password.new + m.session.cookie + m.session.cookiePaste; got != "" || len(m.log.exchanges) != 0 {
+			t.Errorf("secrets left after forgetSecrets: %q, %d exchanges", got, len(m.log.exchanges))
+		}
+		if epoch == before {
+			t.Error("forgetSecrets left the epoch: answers in flight would still land")
 		}
 	})
 }
 
 func TestLogIsBounded(t *testing.T) {
-	withModel(t, func(m *labModel) {
+	withState(t, func(m labState) {
 		for i := 0; i < maxExchanges+10; i++ {
-			m.log(Exchange{Method: "GET"})
+			m.log.add(contract.Exchange{Method: "GET"})
 		}
-		if len(m.exchanges) != maxExchanges || m.exchanges[0].ID != maxExchanges+10 {
-			t.Errorf("log holds %d, newest #%d; want %d, newest first", len(m.exchanges), m.exchanges[0].ID, maxExchanges)
+		if len(m.log.exchanges) != maxExchanges || m.log.exchanges[0].ID != maxExchanges+10 {
+			t.Errorf("log holds %d, newest #%d; want %d, newest first", len(m.log.exchanges), m.log.exchanges[0].ID, maxExchanges)
 		}
 	})
 }
 
 // A cookie of one Jira must never be sent to another.
 func TestCookieStaysWithItsJira(t *testing.T) {
-	withModel(t, func(m *labModel) {
-		m.useCookie("sandbox", "JSESSIONID=ABC", AuthSession)
-		if m.authFor() != AuthSession {
+	withState(t, func(m labState) {
+		m.session.useCookie("sandbox", "JSESSIONID=ABC", contract.AuthSession)
+		if m.session.authFor("sandbox") != contract.AuthSession || m.session.cookieFor("sandbox", contract.AuthSession) != "JSESSIONID=ABC" {
 			t.Fatal("the cookie is not used on its own Jira")
 		}
-		m.target = "corp"
-		if m.authFor() != AuthNone {
+		m.target.target = "corp"
+		if m.session.authFor("corp") != contract.AuthNone || m.session.cookieFor("corp", contract.AuthSession) != "" {
 			t.Error("the sandbox's cookie would be sent to corp")
 		}
 		if html := render(t, &sessionPage{}); !strings.Contains(html, `id="cookie-other-jira"`) {
@@ -193,11 +218,11 @@ func TestCookieStaysWithItsJira(t *testing.T) {
 // When GET /api/upstreams failed, the picker offers Retry and nothing waits
 // silently: the policy, the password check and any request say why.
 func TestUpstreamListFailureIsExplained(t *testing.T) {
-	withModel(t, func(m *labModel) {
-		m.upstreams, m.target = nil, ""
-		m.upstreamsStatus, m.upstreamsErr = loadingErr, "GET /api/upstreams: connection refused"
-		m.policyStatus, m.policyWanted = loading, true
-		m.pwNew, m.pwStatus = "secret", loading
+	withState(t, func(m labState) {
+		m.target.upstreams, m.target.target = nil, ""
+		m.target.status, m.target.err = loadingErr, "GET /api/upstreams: connection refused"
+		m.password.policyStatus, m.password.policyWanted = loading, true
+		m.password.new, m.password.status = "secret", loading
 		picker := render(t, &upstreamPicker{})
 		for _, want := range []string{`id="target-error"`, "connection refused", `id="target-retry"`} {
 			if !strings.Contains(picker, want) {
@@ -211,7 +236,7 @@ func TestUpstreamListFailureIsExplained(t *testing.T) {
 		if strings.Count(page, "could not load its list of Jiras") != 2 {
 			t.Errorf("the policy and the check do not both say the list failed:\n%s", page)
 		}
-		if d := noTargetDiagnosis(); !strings.Contains(d.Title, "could not load its list") {
+		if d := noTargetDiagnosis(*m.target); !strings.Contains(d.Title, "could not load its list") {
 			t.Errorf("a request without a list is diagnosed as %q", d.Title)
 		}
 	})
@@ -219,19 +244,20 @@ func TestUpstreamListFailureIsExplained(t *testing.T) {
 
 // An empty or broken paste withdraws a pasted cookie, never a login's.
 func TestPasteWithdrawsOnlyPastedCookies(t *testing.T) {
-	withModel(t, func(m *labModel) {
-		applyPastedCookie("sandbox", "JSESSIONID=ABC")
-		if m.cookie != "JSESSIONID=ABC" {
-			t.Fatalf("cookie %q after a paste", m.cookie)
+	withState(t, func(m labState) {
+		s := m.session
+		s.applyPaste("sandbox", "JSESSIONID=ABC")
+		if s.cookie != "JSESSIONID=ABC" {
+			t.Fatalf("cookie %q after a paste", s.cookie)
 		}
-		applyPastedCookie("sandbox", "not a cookie at all ;;")
-		if m.cookie != "" || m.pasteErr == "" {
-			t.Errorf("after a broken paste: cookie %q, error %q; want none and an error", m.cookie, m.pasteErr)
+		s.applyPaste("sandbox", "not a cookie at all ;;")
+		if s.cookie != "" || s.pasteErr == "" {
+			t.Errorf("after a broken paste: cookie %q, error %q; want none and an error", s.cookie, s.pasteErr)
 		}
-		m.useCookie("sandbox", "JSESSIONID=LOGIN", AuthSession)
-		applyPastedCookie("sandbox", "")
-		if m.cookie != "JSESSIONID=LOGIN" {
-			t.Errorf("an empty paste withdrew the login's cookie: %q", m.cookie)
+		s.useCookie("sandbox", "JSESSIONID=LOGIN", contract.AuthSession)
+		s.applyPaste("sandbox", "")
+		if s.cookie != "JSESSIONID=LOGIN" {
+			t.Errorf("an empty paste withdrew the login's cookie: %q", s.cookie)
 		}
 	})
 }

@@ -1,19 +1,34 @@
 package ui
 
-import "github.com/maxence-charriere/go-app/v9/pkg/app"
+import (
+	"jiraauthlab/contract"
+	"jiraauthlab/wasm/diagnosis"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
 
 // diagnosisPanel is #diagnosis: the last response read in plain words, with
 // the actions it suggests (sandbox CAPTCHA reset, log in again, SSO cookie).
 type diagnosisPanel struct {
 	app.Compo
 
-	rev int
+	l    logState
+	t    targetState
+	busy busyState
 }
 
-func (d *diagnosisPanel) OnMount(ctx app.Context) { observe(ctx, &d.rev) }
+// OnInit starts from the stores' values (see sessionPage.OnInit).
+func (d *diagnosisPanel) OnInit() { d.l, d.t, d.busy = journal, targets, busy }
+
+func (d *diagnosisPanel) OnMount(ctx app.Context) {
+	d.OnInit() // again: a change may have come between the first render and now
+	ctx.ObserveState(keyLog).Value(&d.l)
+	ctx.ObserveState(keyTarget).Value(&d.t)
+	ctx.ObserveState(keyBusy).Value(&d.busy)
+}
 
 func (d *diagnosisPanel) Render() app.UI {
-	g := model.diag
+	g := d.l.diag
 	if g == nil {
 		return app.Section().ID("diagnosis").Class("panel diagnosis").Aria("live", "polite").Body(
 			app.H2().Text("Diagnosis"),
@@ -25,8 +40,8 @@ func (d *diagnosisPanel) Render() app.UI {
 		app.P().ID("diagnosis-title").Body(app.Strong().Text(g.Title)),
 		app.Range(g.Lines).Slice(func(i int) app.UI { return app.P().Text(g.Lines[i]) }),
 		app.Div().Class("row").Body(
-			app.If(g.OfferCaptchaReset && model.onSandbox(),
-				button("captcha-reset", "Reset CAPTCHA for "+g.CaptchaUser+" (sandbox admin)", model.busy["captcha-reset"]).
+			app.If(g.OfferCaptchaReset && d.t.onSandbox(),
+				button("captcha-reset", "Reset CAPTCHA for "+g.CaptchaUser+" (sandbox admin)", d.busy.on["captcha-reset"]).
 					OnClick(d.onCaptchaReset)),
 			app.If(g.OfferRelogin,
 				button("relogin", "Log in again", false).Class("secondary").OnClick(d.onRelogin)),
@@ -39,18 +54,18 @@ func (d *diagnosisPanel) Render() app.UI {
 // onCaptchaReset does what a Jira administrator does: clears the user's
 // failed-login count (the sandbox's control endpoint).
 func (d *diagnosisPanel) onCaptchaReset(ctx app.Context, e app.Event) {
-	user := model.diag.CaptchaUser
-	send(ctx, call{Method: "POST", Path: "/_sandbox/captcha/reset", Header: []Header{jsonHeader},
+	user := journal.diag.CaptchaUser
+	send(ctx, call{Method: "POST", Path: "/_sandbox/captcha/reset", Header: []contract.Header{jsonHeader},
 		Body: jsonString(map[string]string{"username": user}), Busy: "captcha-reset"},
-		func(ctx app.Context, x Exchange) {
+		func(ctx app.Context, x contract.Exchange, _ diagnosis.Diagnosis) {
 			if x.Status != 200 {
 				return // the diagnosis of the failed call stays
 			}
-			model.diag = &Diagnosis{Level: LevelOK, Title: "CAPTCHA cleared for " + user + ".",
+			setDiagnosis(ctx, diagnosis.Diagnosis{Level: diagnosis.LevelOK, Title: "CAPTCHA cleared for " + user + ".",
 				Lines: []string{
 					"The sandbox reset " + user + "'s failed-login count, as an administrator does in Jira (User management → the user → Reset failed login count).",
 					"REST logins with the right password work again; three more failures bring CAPTCHA back.",
-				}}
+				}})
 		})
 }
 
@@ -58,7 +73,7 @@ func (d *diagnosisPanel) onCaptchaReset(ctx app.Context, e app.Event) {
 // (by the session page once it is mounted: this panel may not outlive the
 // navigation).
 func (d *diagnosisPanel) onRelogin(ctx app.Context, e app.Event) {
-	model.focusPassword = true
+	session.focusPassword = true
 	if p := ctx.Page().URL().Path; p != Href(RouteSession) && p != Href("/") {
 		ctx.Navigate(Href(RouteSession))
 		return

@@ -4,6 +4,10 @@ import (
 	"strconv"
 	"strings"
 
+	"jiraauthlab/contract"
+	"jiraauthlab/wasm/cookies"
+	"jiraauthlab/wasm/mask"
+
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -12,35 +16,87 @@ import (
 type exchangeLog struct {
 	app.Compo
 
-	rev int
+	l logState
 }
 
-func (l *exchangeLog) OnMount(ctx app.Context) { observe(ctx, &l.rev) }
+// OnInit starts from the store's value (see sessionPage.OnInit).
+func (l *exchangeLog) OnInit() { l.l = journal }
+
+func (l *exchangeLog) OnMount(ctx app.Context) {
+	l.OnInit() // again: a change may have come between the first render and now
+	ctx.ObserveState(keyLog).Value(&l.l)
+}
 
 func (l *exchangeLog) Render() app.UI {
+	s := l.l
+	reveal := "Reveal secrets"
+	if s.reveal {
+		reveal = "Hide secrets"
+	}
 	return app.Section().Class("panel").Body(
 		app.Div().Class("row").Body(
 			app.H2().Text("Exchanges"),
 			button("clear-log", "Clear log", false).Class("secondary").OnClick(l.onClear),
-			button("reveal-secrets", revealLabel(), false).Class("secondary").OnClick(l.onReveal),
+			button("reveal-secrets", reveal, false).Class("secondary").OnClick(l.onReveal),
 			button("forget-secrets", "Forget secrets", false).Class("secondary").
 				Title("Clears every password field, the cookie and this log").OnClick(l.onForget),
 		),
 		app.Ol().ID("exchanges").Class("exchanges").Body(
-			app.If(len(model.exchanges) == 0, app.Li().Class("empty").Text("No request yet.")),
-			app.Range(model.exchanges).Slice(func(i int) app.UI { return renderExchange(model.exchanges[i], model.entryOpen(model.exchanges[i].ID)) }),
+			app.If(len(s.exchanges) == 0, app.Li().Class("empty").Text("No request yet.")),
+			app.Range(s.exchanges).Slice(func(i int) app.UI {
+				x := s.exchanges[i]
+				return renderExchange(x, s.entryOpen(x.ID), s.reveal)
+			}),
 		),
 	)
 }
 
-func revealLabel() string {
-	if model.reveal {
-		return "Hide secrets"
+// sentHeaders are the request headers as Jira receives them: the lab's
+// X-Jira-Cookie and X-Jira-User-Agent under the names the proxy gives them,
+// and the User-Agent the proxy sends when the page named none; secrets
+// masked unless revealed.
+func sentHeaders(x contract.Exchange, reveal bool) string {
+	var b strings.Builder
+	agent := false
+	for _, h := range x.RequestHeader {
+		name, value := h.Name, h.Value
+		switch {
+		case strings.EqualFold(name, contract.HeaderCookie):
+			name = "Cookie"
+		case strings.EqualFold(name, contract.HeaderUserAgent):
+			name, agent = "User-Agent", true
+		}
+		if !reveal {
+			value = mask.Header(name, value)
+		}
+		b.WriteString(name + ": " + value + "\n")
 	}
-	return "Reveal secrets"
+	if !agent {
+		b.WriteString("User-Agent: " + contract.UserAgent(labVersion()) + "\n")
+	}
+	return b.String()
 }
 
-func renderExchange(x Exchange, open bool) app.UI {
+// receivedHeaders are the response headers as Jira sent them: each
+// Set-Cookie on its own line, without the lab's own security headers.
+func receivedHeaders(x contract.Exchange) string {
+	var b strings.Builder
+	for _, h := range x.ResponseHeader {
+		if labOwnHeaders[strings.ToLower(h.Name)] {
+			continue
+		}
+		if strings.EqualFold(h.Name, contract.HeaderSetCookie) {
+			for _, c := range cookies.SplitSetCookie(h.Value) {
+				b.WriteString(strings.ToLower(contract.HeaderSetCookie) + ": " + c + "\n")
+			}
+			continue
+		}
+		b.WriteString(h.Name + ": " + h.Value + "\n")
+	}
+	return b.String()
+}
+
+func renderExchange(x contract.Exchange, open, reveal bool) app.UI {
 	status := "failed"
 	level := "bad"
 	if x.Status != 0 {
@@ -52,32 +108,8 @@ func renderExchange(x Exchange, open bool) app.UI {
 			level = "warn"
 		}
 	}
-	var req strings.Builder
-	for _, h := range x.RequestHeader {
-		name, value := h.Name, h.Value
-		if strings.EqualFold(name, "X-Jira-Cookie") {
-			name = "Cookie" // what Jira receives
-		}
-		if !model.reveal {
-			value = MaskHeader(name, value)
-		}
-		req.WriteString(name + ": " + value + "\n")
-	}
-	var resp strings.Builder
-	for _, h := range x.ResponseHeader {
-		if labOwnHeaders[strings.ToLower(h.Name)] {
-			continue
-		}
-		if strings.EqualFold(h.Name, "X-Jira-Set-Cookie") {
-			for _, c := range SplitSetCookie(h.Value) {
-				resp.WriteString("x-jira-set-cookie: " + c + "\n")
-			}
-			continue
-		}
-		resp.WriteString(h.Name + ": " + h.Value + "\n")
-	}
 	body := x.ResponseBody
-	if pretty, ok := PrettyJSON(body); ok {
+	if pretty, ok := mask.PrettyJSON(body); ok {
 		body = pretty
 	}
 	if len(body) > 20000 {
@@ -89,12 +121,13 @@ func renderExchange(x Exchange, open bool) app.UI {
 			// Keep the user's choice with the exchange, and go-app's idea of
 			// the attribute with the page (the scope makes go-app rebind the
 			// handler when this element shows another exchange).
-			if o := ctx.JSSrc().Get("open").Bool(); o != model.entryOpen(id) {
-				if model.openLog == nil {
-					model.openLog = map[int]bool{}
+			l := &journal
+			if o := ctx.JSSrc().Get("open").Bool(); o != l.entryOpen(id) {
+				if l.open == nil {
+					l.open = map[int]bool{}
 				}
-				model.openLog[id] = o
-				changed(ctx)
+				l.open[id] = o
+				publish(ctx, keyLog)
 			}
 		}, id).Body(
 			app.Summary().Body(
@@ -105,14 +138,14 @@ func renderExchange(x Exchange, open bool) app.UI {
 			),
 			app.If(x.Err != "", app.P().Class("badge bad").Text(x.Err)),
 			app.H3().Text("Request headers"),
-			app.Pre().Class("req-headers").Text(req.String()),
+			app.Pre().Class("req-headers").Text(sentHeaders(x, reveal)),
 			app.If(x.RequestBody != "",
 				app.H3().Text("Request body"),
-				app.Pre().Class("req-body").Text(MaskBody(x.requestHeader("Content-Type"), x.RequestBody)),
+				app.Pre().Class("req-body").Text(mask.Body(x.SentHeader("Content-Type"), x.RequestBody)),
 			),
 			app.If(x.Status != 0,
 				app.H3().Text("Response headers"),
-				app.Pre().Class("resp-headers").Text(resp.String()),
+				app.Pre().Class("resp-headers").Text(receivedHeaders(x)),
 				app.H3().Text("Response body"),
 				app.Pre().Class("resp-body").Text(body),
 			),
@@ -129,17 +162,13 @@ var labOwnHeaders = map[string]bool{
 }
 
 func (l *exchangeLog) onClear(ctx app.Context, e app.Event) {
-	model.exchanges, model.openLog = nil, nil
-	changed(ctx)
+	journal.exchanges, journal.open = nil, nil
+	publish(ctx, keyLog)
 }
 
 func (l *exchangeLog) onReveal(ctx app.Context, e app.Event) {
-	model.reveal = !model.reveal
-	changed(ctx)
+	journal.reveal = !journal.reveal
+	publish(ctx, keyLog)
 }
 
-func (l *exchangeLog) onForget(ctx app.Context, e app.Event) {
-	model.forgetSecrets()
-	syncFields() // the password fields, and the pasted cookie, empty on screen too
-	changed(ctx)
-}
+func (l *exchangeLog) onForget(ctx app.Context, e app.Event) { forgetSecrets(ctx) }

@@ -27,7 +27,7 @@ func passwordInput(id, value string) app.HTMLInput {
 // attribute, value included, and rewrites it whenever the trimmed text
 // changes: a space typed or pasted at either end would vanish mid-typing
 // ("project = QA " + "AND" → "project = QAAND"). In the browser the fields
-// are the user's; syncFields writes the model into them, untrimmed, when the
+// are the user's; syncFields writes the stores into them, untrimmed, when the
 // page mounts or the lab itself changes a value.
 func withValue(in app.HTMLInput, value string) app.HTMLInput {
 	if live() {
@@ -46,19 +46,55 @@ func textArea(id, text string) app.HTMLTextarea {
 	return ta.Text(text)
 }
 
-// fieldValues are the model strings behind the lab's text fields, by id.
-func fieldValues() map[string]*string {
-	m := model
-	return map[string]*string{
-		"username": &m.username, "password": &m.password, "jql": &m.jql,
-		"cookie-paste":   &m.cookiePaste,
-		"basic-username": &m.basicUser, "basic-password": &m.basicPass, "basic-path": &m.basicPath,
-		"pw-username": &m.pwUser, "pw-display-name": &m.pwName, "pw-email": &m.pwEmail,
-		"pw-old": &m.pwOld, "pw-new": &m.pwNew,
+// textFields are the ids of the lab's text fields.
+var textFields = []string{
+	"username", "password", "jql", "cookie-paste",
+	"basic-username", "basic-password", "basic-path",
+	"pw-username", "pw-display-name", "pw-email", "pw-old", "pw-new",
+}
+
+// textField returns the stored string behind the text field id, and the
+// key of the store that holds it; nil for an unknown id.
+func textField(id string) (*string, string) {
+	switch id {
+	case "username":
+		return &session.username, keySession
+	case "password":
+		return &session.password, keySession
+	case "jql":
+		return &session.jql, keySession
+	case "cookie-paste":
+		return &session.cookiePaste, keySession
+	case "basic-username":
+		return &basic.user, keyBasic
+	case "basic-password":
+		return &basic.pass, keyBasic
+	case "basic-path":
+		return &basic.path, keyBasic
+	case "pw-username":
+		return &password.user, keyPassword
+	case "pw-display-name":
+		return &password.name, keyPassword
+	case "pw-email":
+		return &password.email, keyPassword
+	case "pw-old":
+		return &password.old, keyPassword
+	case "pw-new":
+		return &password.new, keyPassword
+	}
+	return nil, ""
+}
+
+// onText keeps a text field in its store as the user types (one handler
+// for every field: the field's id says where its text goes).
+func onText(ctx app.Context, e app.Event) {
+	if p, key := textField(ctx.JSSrc().Get("id").String()); p != nil {
+		*p = ctx.JSSrc().Get("value").String()
+		publish(ctx, key)
 	}
 }
 
-// syncFields writes the model into the fields on the page where they
+// syncFields writes the stores into the fields on the page where they
 // differ, as typed: after a page mounts, and after the lab changes a value
 // itself (Forget secrets, the SSO walk's cookie).
 func syncFields() {
@@ -66,7 +102,8 @@ func syncFields() {
 		return
 	}
 	doc := app.Window().Get("document")
-	for id, v := range fieldValues() {
+	for _, id := range textFields {
+		v, _ := textField(id)
 		el := doc.Call("getElementById", id)
 		if el.Truthy() && el.Get("value").String() != *v {
 			el.Set("value", *v)

@@ -2,9 +2,7 @@ package ui
 
 import (
 	"html"
-	"strconv"
 	"strings"
-	"time"
 )
 
 // attrOf returns the value of attribute attr in the tag that contains marker
@@ -68,8 +66,3 @@ func upstreamPath(base, link string) (string, bool) {
 	}
 	return rest, true
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
-
-// nowFunc is the clock of cookie-file expiry checks (tests replace it).
-var nowFunc = time.Now

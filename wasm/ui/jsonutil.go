@@ -1,6 +1,9 @@
 package ui
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
 
@@ -11,3 +14,5 @@ func jsonString(v any) string {
 	}
 	return string(b)
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

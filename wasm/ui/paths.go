@@ -26,3 +26,12 @@ func joinBase(base, p string) string {
 // with inputs and buttons disabled: the first client mount replaces that DOM,
 // so anything typed into it would be lost.
 func live() bool { return app.IsClient }
+
+// labVersion is the build version the server hands the page ("dev" when
+// unset): the footer shows it, and the proxy names it in the User-Agent.
+func labVersion() string {
+	if v := app.Getenv("LAB_VERSION"); v != "" {
+		return v
+	}
+	return "dev"
+}

@@ -13,8 +13,9 @@ const (
 	RoutePassword = "/password"
 )
 
-// Routes registers every page. It holds the only Route calls of the project so
-// that the server and the browser always agree on the page set.
+// Routes registers every page and the app's actions. It holds the only
+// Route calls of the project so that the server and the browser always
+// agree on the page set.
 func Routes() {
 	// "/" renders the session page itself: the service worker precaches "/",
 	// so it must never be a redirect.
@@ -22,4 +23,9 @@ func Routes() {
 	app.Route(RouteSession, &sessionPage{})
 	app.Route(RouteBasic, &basicPage{})
 	app.Route(RoutePassword, &passwordPage{})
+
+	// Actions the app posts, with the handlers that act on them. go-app
+	// runs such app-wide handlers on a goroutine of their own, so each hands
+	// its work to the UI goroutine, which owns the stores.
+	app.Handle(actionTargetChanged, func(ctx app.Context, _ app.Action) { ctx.Dispatch(passwordTargetChanged) })
 }

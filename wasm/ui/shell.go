@@ -41,10 +41,6 @@ func (s *shell) UI() app.UI {
 	if live() {
 		wasm = "running"
 	}
-	version := app.Getenv("LAB_VERSION")
-	if version == "" {
-		version = "dev"
-	}
 	return app.Div().Class("lab").DataSet("wasm", wasm).Body(
 		app.Header().Class("lab-header").Body(
 			app.A().Class("lab-brand").Href(Href(RouteSession)).Body(
@@ -76,7 +72,7 @@ func (s *shell) UI() app.UI {
 		),
 		app.Footer().Class("lab-footer").Body(
 			app.Text("Jira Auth Lab · version "),
-			app.Span().ID("version").Text(version),
+			app.Span().ID("version").Text(labVersion()),
 		),
 	)
 }

@@ -1,23 +1,21 @@
-package ui
+// Package fetch sends the page's requests with the browser's window.fetch
+// and returns the complete answer: every header line, the body, the time.
+// Outside the browser (the server's prerendering, tests) Do fails.
+package fetch
 
 import (
 	"fmt"
 	"strings"
 	"time"
-)
 
-// Header is one header line. Responses keep every line in order: the lab's
-// point is to show them all, repeated X-Jira-Set-Cookie lines included.
-type Header struct {
-	Name  string
-	Value string
-}
+	"jiraauthlab/contract"
+)
 
 // Request is what the page asks window.fetch to send.
 type Request struct {
 	Method string
 	URL    string // already passed through Href
-	Header []Header
+	Header []contract.Header
 	Body   string
 }
 
@@ -25,7 +23,7 @@ type Request struct {
 type Response struct {
 	Status     int
 	StatusText string
-	Header     []Header
+	Header     []contract.Header
 	Body       string
 	Duration   time.Duration
 }

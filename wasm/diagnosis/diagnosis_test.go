@@ -1,8 +1,11 @@
-package ui
+package diagnosis
 
 import (
 	"strings"
 	"testing"
+
+	"jiraauthlab/contract"
+	"jiraauthlab/wasm/mask"
 )
 
 // The exchanges below are recorded from the sandbox through the proxy
@@ -18,44 +21,44 @@ const (
 
 // rec builds a recorded exchange with the sandbox as target. kv are the
 // response headers, name then value.
-func rec(method, path string, auth AuthKind, user string, status int, body string, kv ...string) Exchange {
-	x := Exchange{
+func rec(method, path string, auth contract.AuthKind, user string, status int, body string, kv ...string) contract.Exchange {
+	x := contract.Exchange{
 		Method: method, Path: path, Target: "sandbox", TargetURL: sandboxURL, Sandbox: true,
 		Auth: auth, Username: user, Status: status, ResponseBody: body,
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
-		x.ResponseHeader = append(x.ResponseHeader, Header{Name: kv[i], Value: kv[i+1]})
+		x.ResponseHeader = append(x.ResponseHeader, contract.Header{Name: kv[i], Value: kv[i+1]})
 	}
 	switch auth {
-	case AuthSession, AuthPasted:
-		x.RequestHeader = append(x.RequestHeader, Header{Name: "X-Jira-Cookie", Value: "JSESSIONID=9FCC43C7028820D37F2B4C9666E13B0E"})
-	case AuthBasic:
-		x.RequestHeader = append(x.RequestHeader, Header{Name: "Authorization", Value: "Basic ZnJlZDpmcmVk"})
-	case AuthLogin:
-		x.RequestHeader = append(x.RequestHeader, Header{Name: "Content-Type", Value: "application/json"})
+	case contract.AuthSession, contract.AuthPasted:
+		x.RequestHeader = append(x.RequestHeader, contract.Header{Name: "X-Jira-Cookie", Value: "JSESSIONID=9FCC43C7028820D37F2B4C9666E13B0E"})
+	case contract.AuthBasic:
+		x.RequestHeader = append(x.RequestHeader, contract.Header{Name: "Authorization", Value: "Basic ZnJlZDpmcmVk"})
+	case contract.AuthLogin:
+		x.RequestHeader = append(x.RequestHeader, contract.Header{Name: "Content-Type", Value: "application/json"})
 		x.RequestBody = `{"username":"` + user + `","password":"secret"}`
 	}
 	return x
 }
 
 // onUpstream moves an exchange to another Jira.
-func onUpstream(x Exchange, name, base string) Exchange {
+func onUpstream(x contract.Exchange, name, base string) contract.Exchange {
 	x.Target, x.TargetURL, x.Sandbox = name, base, false
 	return x
 }
 
 // withRequest adds request headers.
-func withRequest(x Exchange, kv ...string) Exchange {
-	x.RequestHeader = append([]Header(nil), x.RequestHeader...)
+func withRequest(x contract.Exchange, kv ...string) contract.Exchange {
+	x.RequestHeader = append([]contract.Header(nil), x.RequestHeader...)
 	for i := 0; i+1 < len(kv); i += 2 {
-		x.RequestHeader = append(x.RequestHeader, Header{Name: kv[i], Value: kv[i+1]})
+		x.RequestHeader = append(x.RequestHeader, contract.Header{Name: kv[i], Value: kv[i+1]})
 	}
 	return x
 }
 
 type diagCase struct {
 	name    string
-	x       Exchange
+	x       contract.Exchange
 	level   Level
 	title   string   // in the title
 	want    []string // each somewhere in the title or the lines
@@ -68,36 +71,44 @@ type diagCase struct {
 func runDiagnose(t *testing.T, cases []diagCase) {
 	t.Helper()
 	for _, tt := range cases {
-		d := Diagnose(tt.x)
-		text := d.Title + "\n" + strings.Join(d.Lines, "\n")
-		if d.Title == "" || len(d.Lines) == 0 {
-			t.Errorf("Diagnose(%s) = %q with %d lines; want a title and at least one line", tt.name, d.Title, len(d.Lines))
+		t.Run(tt.name, func(t *testing.T) {
+			checkDiagnosis(t, tt)
+		})
+	}
+}
+
+// checkDiagnosis checks one case of runDiagnose.
+func checkDiagnosis(t *testing.T, tt diagCase) {
+	t.Helper()
+	d := Diagnose(tt.x)
+	text := d.Title + "\n" + strings.Join(d.Lines, "\n")
+	if d.Title == "" || len(d.Lines) == 0 {
+		t.Errorf("Diagnose = %q with %d lines; want a title and at least one line", d.Title, len(d.Lines))
+	}
+	if d.Level != tt.level {
+		t.Errorf("Diagnose.Level = %s; want %s (title %q)", d.Level, tt.level, d.Title)
+	}
+	if !strings.Contains(d.Title, tt.title) {
+		t.Errorf("Diagnose.Title = %q; want it to contain %q", d.Title, tt.title)
+	}
+	for _, w := range tt.want {
+		if !strings.Contains(text, w) {
+			t.Errorf("Diagnose = %q; want it to mention %q", text, w)
 		}
-		if d.Level != tt.level {
-			t.Errorf("Diagnose(%s).Level = %s; want %s (title %q)", tt.name, d.Level, tt.level, d.Title)
+	}
+	for _, n := range tt.not {
+		if strings.Contains(text, n) {
+			t.Errorf("Diagnose = %q; want no %q", text, n)
 		}
-		if !strings.Contains(d.Title, tt.title) {
-			t.Errorf("Diagnose(%s).Title = %q; want it to contain %q", tt.name, d.Title, tt.title)
-		}
-		for _, w := range tt.want {
-			if !strings.Contains(text, w) {
-				t.Errorf("Diagnose(%s) = %q; want it to mention %q", tt.name, text, w)
-			}
-		}
-		for _, n := range tt.not {
-			if strings.Contains(text, n) {
-				t.Errorf("Diagnose(%s) = %q; want no %q", tt.name, text, n)
-			}
-		}
-		if d.OfferCaptchaReset != tt.captcha || (tt.captcha && d.CaptchaUser != tt.x.Username) {
-			t.Errorf("Diagnose(%s) OfferCaptchaReset, CaptchaUser = %v, %q; want %v, %q", tt.name, d.OfferCaptchaReset, d.CaptchaUser, tt.captcha, tt.x.Username)
-		}
-		if d.OfferRelogin != tt.relogin {
-			t.Errorf("Diagnose(%s).OfferRelogin = %v; want %v", tt.name, d.OfferRelogin, tt.relogin)
-		}
-		if d.OfferSSO != tt.sso {
-			t.Errorf("Diagnose(%s).OfferSSO = %v; want %v", tt.name, d.OfferSSO, tt.sso)
-		}
+	}
+	if d.OfferCaptchaReset != tt.captcha || (tt.captcha && d.CaptchaUser != tt.x.Username) {
+		t.Errorf("Diagnose OfferCaptchaReset, CaptchaUser = %v, %q; want %v, %q", d.OfferCaptchaReset, d.CaptchaUser, tt.captcha, tt.x.Username)
+	}
+	if d.OfferRelogin != tt.relogin {
+		t.Errorf("Diagnose.OfferRelogin = %v; want %v", d.OfferRelogin, tt.relogin)
+	}
+	if d.OfferSSO != tt.sso {
+		t.Errorf("Diagnose.OfferSSO = %v; want %v", d.OfferSSO, tt.sso)
 	}
 }
 
@@ -110,14 +121,16 @@ func TestLevelString(t *testing.T) {
 		{"info", LevelInfo, "info"}, {"ok", LevelOK, "ok"}, {"warn", LevelWarn, "warn"}, {"bad", LevelBad, "bad"}, {"unknown", Level(42), "info"},
 	}
 	for _, tt := range tests {
-		if got := tt.l.String(); got != tt.want {
-			t.Errorf("Level(%s).String() = %q; want %q", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.l.String(); got != tt.want {
+				t.Errorf("Level(%d).String() = %q; want %q", tt.l, got, tt.want)
+			}
+		})
 	}
 }
 
 func TestDiagnoseFetchFailed(t *testing.T) {
-	failed := rec("GET", "/rest/api/2/myself", AuthNone, "", 0, "")
+	failed := rec("GET", "/rest/api/2/myself", contract.AuthNone, "", 0, "")
 	failed.Err = "TypeError: Failed to fetch"
 	slow := failed
 	slow.Err = "context deadline exceeded"
@@ -125,13 +138,13 @@ func TestDiagnoseFetchFailed(t *testing.T) {
 		{name: "offline", x: failed, level: LevelBad, title: "lab's server did not answer",
 			want: []string{"TypeError: Failed to fetch", "never reached Jira", "make run"}},
 		{name: "gave up", x: slow, level: LevelBad, title: "lab's server did not answer", want: []string{"did not answer in time"}},
-		{name: "no error text", x: rec("POST", "/rest/auth/1/session", AuthLogin, "fred", 0, ""), level: LevelBad, title: "did not answer", want: []string{"(none)"}},
+		{name: "no error text", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 0, ""), level: LevelBad, title: "did not answer", want: []string{"(none)"}},
 	})
 }
 
 func TestDiagnoseProxyErrors(t *testing.T) {
-	pe := func(status int, body string) Exchange {
-		return rec("GET", "/rest/api/2/myself", AuthNone, "", status, body, "content-type", "application/json")
+	pe := func(status int, body string) contract.Exchange {
+		return rec("GET", "/rest/api/2/myself", contract.AuthNone, "", status, body, "content-type", "application/json")
 	}
 	runDiagnose(t, []diagCase{
 		{name: "refused", x: pe(502, `{"error":"upstream_refused","detail":"The upstream \"down\" (127.0.0.1:1) refused the connection: nothing is listening there, or a firewall rejects it."}`),
@@ -164,7 +177,7 @@ func TestDiagnoseProxyErrors(t *testing.T) {
 }
 
 func TestDiagnoseLogin(t *testing.T) {
-	ok := rec("POST", "/rest/auth/1/session", AuthLogin, "fred", 200,
+	ok := rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 200,
 		`{"session":{"name":"JSESSIONID","value":"9FCC43C7028820D37F2B4C9666E13B0E"},"loginInfo":{"failedLoginCount":1,"loginCount":12,"lastFailedLoginTime":"2016-01-27T07:30:51.349+0000","previousLoginTime":"2016-01-27T07:31:14.351+0000"}}`,
 		"content-type", jsonCT, "x-arequestid", "733x1x1", "x-asessionid", "yo74x4w", "x-ausername", "fred",
 		"x-jira-set-cookie", "JSESSIONID=9FCC43C7028820D37F2B4C9666E13B0E; Path=/; HttpOnly, atlassian.xsrf.token=HS0R-U4AC-B5MH-QQ62_704fd84f82c10d0df05eb7f2d1f833e4cfb0f964_lin; Path=/",
@@ -181,13 +194,13 @@ func TestDiagnoseLogin(t *testing.T) {
 				"loginCount 12, failedLoginCount 1", "X-Seraph-LoginReason: OK —",
 			}},
 		{name: "login 200 without Set-Cookie", x: noCookie, level: LevelWarn, title: "Logged in", want: []string{"No X-Jira-Set-Cookie header carried JSESSIONID"}},
-		{name: "login 200 not a session", x: rec("POST", "/rest/auth/1/session", AuthLogin, "fred", 200, `<html>`, "content-type", "text/html"),
+		{name: "login 200 not a session", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 200, `<html>`, "content-type", "text/html"),
 			level: LevelWarn, title: "without a session object"},
-		{name: "login 400", x: rec("POST", "/rest/auth/1/session", AuthLogin, "fred", 400, `{"errorMessages":["The request body is missing: a JSON object is required."],"errors":{}}`, "content-type", jsonCT, "x-arequestid", "1", "x-ausername", "anonymous"),
+		{name: "login 400", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 400, `{"errorMessages":["The request body is missing: a JSON object is required."],"errors":{}}`, "content-type", jsonCT, "x-arequestid", "1", "x-ausername", "anonymous"),
 			level: LevelWarn, title: "missing or malformed", want: []string{"The request body is missing"}},
-		{name: "login 415", x: rec("POST", "/rest/auth/1/session", AuthLogin, "fred", 415, `{"errorMessages":["Unsupported media type: send the body as application/json."],"errors":{}}`, "content-type", jsonCT, "x-arequestid", "1"),
+		{name: "login 415", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 415, `{"errorMessages":["Unsupported media type: send the body as application/json."],"errors":{}}`, "content-type", jsonCT, "x-arequestid", "1"),
 			level: LevelWarn, title: "415", want: []string{"Content-Type: application/json"}},
-		{name: "login 409 unverified", x: rec("POST", "/rest/auth/1/session", AuthLogin, "unverified", 409,
+		{name: "login 409 unverified", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "unverified", 409,
 			`{"errorMessages":["Your email address is not verified. Log in through the browser to get a verification email, then try again."],"errors":{}}`,
 			"content-type", jsonCT, "x-arequestid", "733x17x1", "x-ausername", "anonymous"),
 			level: LevelWarn, title: "email address is not verified", want: []string{"409", "verification email", "Seed 001"}},
@@ -195,8 +208,8 @@ func TestDiagnoseLogin(t *testing.T) {
 }
 
 func TestDiagnoseSeraphReasons(t *testing.T) {
-	withReason := func(reason string) Exchange {
-		return rec("GET", "/rest/api/2/serverInfo", AuthBasic, "fred", 200, `{"version":"8.20.10"}`,
+	withReason := func(reason string) contract.Exchange {
+		return rec("GET", "/rest/api/2/serverInfo", contract.AuthBasic, "fred", 200, `{"version":"8.20.10"}`,
 			"content-type", jsonCT, "x-arequestid", "1", "x-ausername", "fred", "x-seraph-loginreason", reason)
 	}
 	runDiagnose(t, []diagCase{
@@ -204,39 +217,39 @@ func TestDiagnoseSeraphReasons(t *testing.T) {
 		{name: "AUTHORISATION_FAILED", x: withReason("AUTHORISATION_FAILED"), level: LevelOK, title: "200", want: []string{"X-Seraph-LoginReason: AUTHORISATION_FAILED — ", "permission"}},
 		{name: "OUT", x: withReason("OUT"), level: LevelOK, title: "200", want: []string{"X-Seraph-LoginReason: OUT — ", "logged out"}},
 		{name: "unknown value", x: withReason("SOMETHING"), level: LevelOK, title: "200", want: []string{"X-Seraph-LoginReason: SOMETHING — a value the lab does not know"}},
-		{name: "AUTHENTICATED_FAILED", x: rec("GET", "/rest/api/2/myself", AuthBasic, "fred", 401, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED",
+		{name: "AUTHENTICATED_FAILED", x: rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 401, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED",
 			"content-type", "text/html;charset=UTF-8", "x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATED_FAILED"),
 			level: LevelBad, title: "AUTHENTICATED_FAILED", want: []string{"X-Seraph-LoginReason: AUTHENTICATED_FAILED — Jira checked the password", "loosely", "Seeds 000 and 003", "rejected without checking the password"}},
-		{name: "AUTHENTICATION_DENIED without reason header", x: rec("POST", "/rest/auth/1/session", AuthLogin, "fred", 403, `{"errorMessages":["Login denied"],"errors":{}}`,
+		{name: "AUTHENTICATION_DENIED without reason header", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 403, `{"errorMessages":["Login denied"],"errors":{}}`,
 			"content-type", jsonCT, "x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATION_DENIED"),
 			level: LevelBad, title: "AUTHENTICATION_DENIED", want: []string{"without checking the password", "CAPTCHA"}, captcha: true},
 	})
 }
 
 func TestDiagnose401(t *testing.T) {
-	loginFailed := rec("POST", "/rest/auth/1/session", AuthLogin, "admin", 401, `{"errorMessages":["Login failed"],"errors":{}}`,
+	loginFailed := rec("POST", "/rest/auth/1/session", contract.AuthLogin, "admin", 401, `{"errorMessages":["Login failed"],"errors":{}}`,
 		"content-type", jsonCT, "x-arequestid", "733x2x1", "x-ausername", "anonymous", "x-jira-www-authenticate", "JIRA REST POST", "x-seraph-loginreason", "AUTHENTICATED_FAILED")
-	basicFailed := rec("GET", "/rest/api/2/myself", AuthBasic, "fred", 401, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED",
+	basicFailed := rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 401, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED",
 		"content-type", "text/html;charset=UTF-8", "x-arequestid", "733x3x1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATED_FAILED")
-	expired := rec("GET", "/rest/api/2/myself", AuthSession, "", 401, notAuthMsg, "content-type", jsonCT, "x-arequestid", "733x15x1", "x-ausername", "anonymous")
+	expired := rec("GET", "/rest/api/2/myself", contract.AuthSession, "", 401, notAuthMsg, "content-type", jsonCT, "x-arequestid", "733x15x1", "x-ausername", "anonymous")
 	pasted := expired
-	pasted.Auth = AuthPasted
-	anon := rec("GET", "/rest/api/2/myself", AuthNone, "", 401, notAuthMsg, "content-type", jsonCT, "x-arequestid", "733x16x1", "x-ausername", "anonymous")
-	issue := rec("GET", "/rest/api/2/issue/QA-31", AuthNone, "", 401, `{"errorMessages":["You do not have the permission to see the specified issue.","Login Required"],"errors":{}}`,
+	pasted.Auth = contract.AuthPasted
+	anon := rec("GET", "/rest/api/2/myself", contract.AuthNone, "", 401, notAuthMsg, "content-type", jsonCT, "x-arequestid", "733x16x1", "x-ausername", "anonymous")
+	issue := rec("GET", "/rest/api/2/issue/QA-31", contract.AuthNone, "", 401, `{"errorMessages":["You do not have the permission to see the specified issue.","Login Required"],"errors":{}}`,
 		"content-type", jsonCT, "x-arequestid", "733x27x1", "x-ausername", "anonymous")
-	websudo := rec("GET", "/rest/api/2/application-properties", AuthSession, "", 401, `{"errorMessages":["This resource requires WebSudo."],"errors":{}}`,
+	websudo := rec("GET", "/rest/api/2/application-properties", contract.AuthSession, "", 401, `{"errorMessages":["This resource requires WebSudo."],"errors":{}}`,
 		"content-type", jsonCT, "x-arequestid", "733x29x1", "x-asessionid", "c7c5hy6", "x-ausername", "admin")
-	bearer := rec("GET", "/rest/api/2/myself", AuthBearer, "", 401, `{"errorMessages":["The personal access token is invalid, revoked or expired."],"errors":{}}`,
+	bearer := rec("GET", "/rest/api/2/myself", contract.AuthBearer, "", 401, `{"errorMessages":["The personal access token is invalid, revoked or expired."],"errors":{}}`,
 		"content-type", jsonCT, "x-arequestid", "733x31x1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATED_FAILED")
 	runDiagnose(t, []diagCase{
 		{name: "login wrong password", x: loginFailed, level: LevelBad, title: "Login failed: Jira checked the password of admin",
 			want: []string{"X-Seraph-LoginReason: AUTHENTICATED_FAILED", "WWW-Authenticate: JIRA REST POST", "X-Jira-WWW-Authenticate", "3 consecutive failed logins", "Jira says: Login failed", "seed 003", "curl -b cookies.txt"}},
 		{name: "basic wrong password", x: basicFailed, level: LevelBad, title: "Basic auth refused",
 			want: []string{"Basic Authentication Failure - Reason : AUTHENTICATED_FAILED", "CAPTCHA", "no usable Jira password"}, not: []string{"WWW-Authenticate"}},
-		{name: "login empty username", x: rec("POST", "/rest/auth/1/session", AuthLogin, "", 401, `{"errorMessages":["Login failed"],"errors":{}}`, "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATED_FAILED"),
+		{name: "login empty username", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "", 401, `{"errorMessages":["Login failed"],"errors":{}}`, "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATED_FAILED"),
 			level: LevelBad, title: "the user", want: []string{"The username was empty."}},
 		{name: "session ended", x: expired, level: LevelWarn, title: "session is no longer valid",
-			want: []string{"X-AUSERNAME: anonymous", "Cookie: JSESSIONID=" + Mask, "idle", "DELETE /rest/auth/1/session", "/_sandbox/expire-sessions", "Log in again"},
+			want: []string{"X-AUSERNAME: anonymous", "Cookie: JSESSIONID=" + mask.Secret, "idle", "DELETE /rest/auth/1/session", "/_sandbox/expire-sessions", "Log in again"},
 			not:  []string{"9FCC43C7028820D37F2B4C9666E13B0E", "AUTHENTICATED_FAILED"}, relogin: true},
 		{name: "pasted cookie ended", x: pasted, level: LevelWarn, title: "session is no longer valid", want: []string{"pasted by hand"}, relogin: true, sso: true},
 		{name: "no credentials", x: anon, level: LevelWarn, title: "no credentials",
@@ -244,17 +257,17 @@ func TestDiagnose401(t *testing.T) {
 		{name: "no credentials, issue", x: issue, level: LevelWarn, title: "no credentials", want: []string{"Login Required"}},
 		{name: "websudo", x: websudo, level: LevelWarn, title: "WebSudo", want: []string{"X-AUSERNAME: admin", "This resource requires WebSudo."}},
 		{name: "bad token", x: bearer, level: LevelBad, title: "personal access token was refused", want: []string{"Bearer", "revoked"}, not: []string{"CAPTCHA"}},
-		{name: "session 401 for a known user", x: rec("GET", "/rest/x", AuthSession, "", 401, `{"errorMessages":["Nope."],"errors":{}}`, "x-arequestid", "1", "x-ausername", "fred", "x-seraph-loginreason", "OK"),
+		{name: "session 401 for a known user", x: rec("GET", "/rest/x", contract.AuthSession, "", 401, `{"errorMessages":["Nope."],"errors":{}}`, "x-arequestid", "1", "x-ausername", "fred", "x-seraph-loginreason", "OK"),
 			level: LevelBad, title: "refused this request", want: []string{"X-AUSERNAME: fred", "Nope."}},
 	})
 }
 
 func TestDiagnoseSSO(t *testing.T) {
-	ssoLogin := rec("POST", "/rest/auth/1/session", AuthLogin, "sso-user", 401, `{"errorMessages":["Login failed"],"errors":{}}`,
+	ssoLogin := rec("POST", "/rest/auth/1/session", contract.AuthLogin, "sso-user", 401, `{"errorMessages":["Login failed"],"errors":{}}`,
 		"content-type", jsonCT, "x-arequestid", "733x18x1", "x-ausername", "anonymous", "x-jira-www-authenticate", "JIRA REST POST", "x-seraph-loginreason", "AUTHENTICATED_FAILED")
-	ssoBasic := rec("GET", "/rest/api/2/myself", AuthBasic, "sso-user", 401, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED",
+	ssoBasic := rec("GET", "/rest/api/2/myself", contract.AuthBasic, "sso-user", 401, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED",
 		"content-type", "text/html;charset=UTF-8", "x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATED_FAILED")
-	otherSSO := rec("GET", "/rest/api/2/myself", AuthBasic, "alice.sso", 401, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED",
+	otherSSO := rec("GET", "/rest/api/2/myself", contract.AuthBasic, "alice.sso", 401, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED",
 		"x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATED_FAILED")
 	runDiagnose(t, []diagCase{
 		{name: "sso-user login", x: ssoLogin, level: LevelBad, title: "sso-user is managed by SSO",
@@ -269,14 +282,14 @@ func TestDiagnoseSSO(t *testing.T) {
 }
 
 func TestDiagnoseCaptcha(t *testing.T) {
-	login := rec("POST", "/rest/auth/1/session", AuthLogin, "fred", 403, `{"errorMessages":["Login denied"],"errors":{}}`,
+	login := rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 403, `{"errorMessages":["Login denied"],"errors":{}}`,
 		"content-type", jsonCT, "x-arequestid", "733x8x1", "x-ausername", "anonymous",
 		"x-authentication-denied-reason", "CAPTCHA_CHALLENGE; login-url=http://127.0.0.1:8090/login.jsp", "x-seraph-loginreason", "AUTHENTICATION_DENIED")
-	basic := rec("GET", "/rest/api/2/myself", AuthBasic, "fred", 403, "Basic Authentication Failure - Reason : AUTHENTICATION_DENIED",
+	basic := rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 403, "Basic Authentication Failure - Reason : AUTHENTICATION_DENIED",
 		"content-type", "text/html;charset=UTF-8", "x-arequestid", "733x9x1", "x-ausername", "anonymous",
 		"x-authentication-denied-reason", "CAPTCHA_CHALLENGE; login-url=http://127.0.0.1:8090/login.jsp", "x-seraph-loginreason", "AUTHENTICATION_DENIED")
 	prod := onUpstream(login, "prod", "https://jira.example.com")
-	prod.ResponseHeader = []Header{{Name: "x-arequestid", Value: "1"}, {Name: "x-authentication-denied-reason", Value: "CAPTCHA_CHALLENGE; login-url=https://jira.example.com/login.jsp"}}
+	prod.ResponseHeader = []contract.Header{{Name: "x-arequestid", Value: "1"}, {Name: "x-authentication-denied-reason", Value: "CAPTCHA_CHALLENGE; login-url=https://jira.example.com/login.jsp"}}
 	runDiagnose(t, []diagCase{
 		{name: "login", x: login, level: LevelBad, title: "CAPTCHA required",
 			want: []string{"X-Seraph-LoginReason: AUTHENTICATION_DENIED", "X-Authentication-Denied-Reason: CAPTCHA_CHALLENGE", "3 consecutive failed logins",
@@ -284,17 +297,17 @@ func TestDiagnoseCaptcha(t *testing.T) {
 			not: []string{"AUTHENTICATED_FAILED"}, captcha: true},
 		{name: "basic", x: basic, level: LevelBad, title: "every login of fred", want: []string{"basic-auth request of fred"}, captcha: true},
 		{name: "real Jira: no sandbox button", x: prod, level: LevelBad, title: "CAPTCHA required", want: []string{"https://jira.example.com/login.jsp"}, not: []string{"kelpie"}},
-		{name: "no user known", x: rec("GET", "/rest/api/2/myself", AuthPasted, "", 403, "", "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATION_DENIED"),
+		{name: "no user known", x: rec("GET", "/rest/api/2/myself", contract.AuthPasted, "", 403, "", "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATION_DENIED"),
 			level: LevelBad, title: "AUTHENTICATION_DENIED", want: []string{"on Jira's login page"}},
 	})
 }
 
 func TestDiagnoseXSRF(t *testing.T) {
 	hdrs := []string{"content-type", "text/plain;charset=UTF-8", "x-arequestid", "733x13x1", "x-asessionid", "iavg48c", "x-ausername", "fred"}
-	multipart := withRequest(rec("POST", "/rest/api/2/issue/TEST-1/attachments", AuthSession, "", 403, "XSRF check failed", hdrs...),
+	multipart := withRequest(rec("POST", "/rest/api/2/issue/TEST-1/attachments", contract.AuthSession, "", 403, "XSRF check failed", hdrs...),
 		"Content-Type", "multipart/form-data; boundary=x")
 	wrongToken := withRequest(multipart, "X-Atlassian-Token", "yes")
-	jsonOrigin := withRequest(rec("POST", "/rest/api/2/search", AuthSession, "", 403, "XSRF check failed", hdrs...), "Content-Type", "application/json")
+	jsonOrigin := withRequest(rec("POST", "/rest/api/2/search", contract.AuthSession, "", 403, "XSRF check failed", hdrs...), "Content-Type", "application/json")
 	runDiagnose(t, []diagCase{
 		{name: "multipart with cookie", x: multipart, level: LevelBad, title: "X-Atlassian-Token: no-check",
 			want: []string{"XSRF check failed", "multipart/form-data", "with a session cookie", "basic auth are exempt", "nocheck", "seed 001"}},
@@ -304,12 +317,12 @@ func TestDiagnoseXSRF(t *testing.T) {
 }
 
 func TestDiagnoseSessionResource(t *testing.T) {
-	whoami := rec("GET", "/rest/auth/1/session", AuthSession, "", 200,
+	whoami := rec("GET", "/rest/auth/1/session", contract.AuthSession, "", 200,
 		`{"self":"http://127.0.0.1:8090/rest/api/latest/user?username=fred","name":"fred","loginInfo":{"failedLoginCount":4,"loginCount":13,"lastFailedLoginTime":"2026-11-23T12:13:51.328+0000","previousLoginTime":"2026-11-23T12:13:46.030+0000"}}`,
 		"content-type", jsonCT, "x-arequestid", "733x12x1", "x-asessionid", "iavg48c", "x-ausername", "fred")
-	logout := rec("DELETE", "/rest/auth/1/session", AuthSession, "", 204, "", "x-arequestid", "733x14x1", "x-ausername", "anonymous", "x-seraph-loginreason", "OUT")
-	basicLogout := rec("DELETE", "/rest/auth/1/session", AuthBasic, "fred", 204, "", "x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "OUT")
-	myself := rec("GET", "/rest/api/2/myself", AuthPasted, "", 200,
+	logout := rec("DELETE", "/rest/auth/1/session", contract.AuthSession, "", 204, "", "x-arequestid", "733x14x1", "x-ausername", "anonymous", "x-seraph-loginreason", "OUT")
+	basicLogout := rec("DELETE", "/rest/auth/1/session", contract.AuthBasic, "fred", 204, "", "x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "OUT")
+	myself := rec("GET", "/rest/api/2/myself", contract.AuthPasted, "", 200,
 		`{"self":"http://127.0.0.1:8090/rest/api/2/user?username=sso-user","key":"sso-user","name":"sso-user","emailAddress":"sso-user@example.com","displayName":"Sam S. O.","active":true}`,
 		"content-type", jsonCT, "x-arequestid", "1", "x-ausername", "sso-user")
 	runDiagnose(t, []diagCase{
@@ -318,35 +331,35 @@ func TestDiagnoseSessionResource(t *testing.T) {
 		{name: "logout", x: logout, level: LevelOK, title: "Logged out", want: []string{"204", "X-Seraph-LoginReason: OUT", "next call shows Jira's 401"}},
 		{name: "logout with basic auth", x: basicLogout, level: LevelOK, title: "Logged out", want: []string{"no session to end", "seed 002"}},
 		{name: "myself", x: myself, level: LevelOK, title: "You are Sam S. O. (sso-user): Jira recognised the pasted session cookie", want: []string{"sso-user@example.com"}},
-		{name: "session GET with latest", x: func() Exchange { x := whoami; x.Path = "/rest/auth/latest/session?x=1"; return x }(), level: LevelOK, title: "You are fred"},
+		{name: "session GET with latest", x: func() contract.Exchange { x := whoami; x.Path = "/rest/auth/latest/session?x=1"; return x }(), level: LevelOK, title: "You are fred"},
 	})
 }
 
 func TestDiagnoseBasicOK(t *testing.T) {
-	myself := rec("GET", "/rest/api/2/myself", AuthBasic, "fred", 200,
+	myself := rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 200,
 		`{"self":"http://127.0.0.1:8090/rest/api/2/user?username=fred","key":"fred","name":"fred","emailAddress":"fred@example.com","displayName":"Fred F. User","active":true,"timeZone":"Australia/Sydney"}`,
 		"content-type", jsonCT, "x-arequestid", "733x32x1", "x-ausername", "fred", "x-seraph-loginreason", "OK")
-	issue := rec("GET", "/rest/api/2/issue/QA-31", AuthBasic, "fred", 200, `{"key":"QA-31"}`, "content-type", jsonCT, "x-arequestid", "1", "x-ausername", "fred", "x-seraph-loginreason", "OK")
+	issue := rec("GET", "/rest/api/2/issue/QA-31", contract.AuthBasic, "fred", 200, `{"key":"QA-31"}`, "content-type", jsonCT, "x-arequestid", "1", "x-ausername", "fred", "x-seraph-loginreason", "OK")
 	runDiagnose(t, []diagCase{
 		{name: "myself", x: myself, level: LevelOK, title: "You are Fred F. User (fred): Jira recognised the basic auth credentials",
 			want: []string{"Authorization: Basic base64(user:password)", "not encryption", "HTTPS", "creates no session", "X-Seraph-LoginReason: OK"},
 			not:  []string{"plain http://"}},
 		{name: "issue", x: issue, level: LevelOK, title: "200 as fred", want: []string{"not encryption"}},
 		{name: "plain http to a real Jira", x: onUpstream(issue, "prod", "http://jira.example.com"), level: LevelOK, title: "200", want: []string{"plain http://"}},
-		{name: "policy with basic auth", x: rec("GET", "/rest/api/2/password/policy", AuthBasic, "fred", 200, "[]", "x-arequestid", "1"), level: LevelOK, title: "disabled", want: []string{"not encryption"}},
-		{name: "logout with basic auth", x: rec("DELETE", "/rest/auth/1/session", AuthBasic, "fred", 204, "", "x-arequestid", "1"), level: LevelOK, title: "Logged out", want: []string{"not encryption"}},
-		{name: "failed basic gets no note", x: rec("GET", "/rest/api/2/myself", AuthBasic, "fred", 500, "", "x-arequestid", "1"), level: LevelBad, title: "500", not: []string{"not encryption"}},
+		{name: "policy with basic auth", x: rec("GET", "/rest/api/2/password/policy", contract.AuthBasic, "fred", 200, "[]", "x-arequestid", "1"), level: LevelOK, title: "disabled", want: []string{"not encryption"}},
+		{name: "logout with basic auth", x: rec("DELETE", "/rest/auth/1/session", contract.AuthBasic, "fred", 204, "", "x-arequestid", "1"), level: LevelOK, title: "Logged out", want: []string{"not encryption"}},
+		{name: "failed basic gets no note", x: rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 500, "", "x-arequestid", "1"), level: LevelBad, title: "500", not: []string{"not encryption"}},
 	})
 }
 
 func TestDiagnoseJQL(t *testing.T) {
-	bad := rec("POST", "/rest/api/2/search", AuthBasic, "fred", 400,
+	bad := rec("POST", "/rest/api/2/search", contract.AuthBasic, "fred", 400,
 		`{"errorMessages":["Error in the JQL Query: Expecting either a value, list or function but got '='. (line 1, character 8)"],"errors":{}}`,
 		"content-type", jsonCT, "x-arequestid", "733x23x1", "x-ausername", "fred", "x-seraph-loginreason", "OK")
-	anonQA := rec("POST", "/rest/api/2/search", AuthNone, "", 400, `{"errorMessages":["The value 'QA' does not exist for the field 'project'."],"errors":{}}`,
+	anonQA := rec("POST", "/rest/api/2/search", contract.AuthNone, "", 400, `{"errorMessages":["The value 'QA' does not exist for the field 'project'."],"errors":{}}`,
 		"content-type", jsonCT, "x-arequestid", "733x24x1", "x-ausername", "anonymous")
-	fieldErr := rec("GET", "/rest/api/2/search?jql=x", AuthSession, "", 400, `{"errorMessages":[],"errors":{"b":"second","a":"first"}}`, "x-arequestid", "1", "x-ausername", "fred")
-	found := rec("GET", "/rest/api/2/search?jql=project=TEST&maxResults=1", AuthNone, "", 200, `{"startAt":0,"maxResults":1,"total":4,"issues":[{"key":"TEST-4"}]}`,
+	fieldErr := rec("GET", "/rest/api/2/search?jql=x", contract.AuthSession, "", 400, `{"errorMessages":[],"errors":{"b":"second","a":"first"}}`, "x-arequestid", "1", "x-ausername", "fred")
+	found := rec("GET", "/rest/api/2/search?jql=project=TEST&maxResults=1", contract.AuthNone, "", 200, `{"startAt":0,"maxResults":1,"total":4,"issues":[{"key":"TEST-4"}]}`,
 		"content-type", jsonCT, "x-arequestid", "733x25x1", "x-ausername", "anonymous")
 	runDiagnose(t, []diagCase{
 		{name: "syntax", x: bad, level: LevelWarn, title: "JQL", want: []string{"Error in the JQL Query: Expecting either a value, list or function but got '='."}},
@@ -358,14 +371,14 @@ func TestDiagnoseJQL(t *testing.T) {
 
 func TestDiagnosePasswordPolicy(t *testing.T) {
 	ph := []string{"content-type", jsonCT, "x-arequestid", "733x19x1", "x-ausername", "anonymous"}
-	rules := rec("GET", "/rest/api/2/password/policy?hasOldPassword=false", AuthNone, "", 200,
+	rules := rec("GET", "/rest/api/2/password/policy?hasOldPassword=false", contract.AuthNone, "", 200,
 		`["The password must have at least 10 characters.","The password must not be similar to the user's name or email address."]`, ph...)
-	disabled := rec("GET", "/rest/api/2/password/policy?hasOldPassword=true", AuthNone, "", 200, `[]`, ph...)
-	refused := rec("POST", "/rest/api/2/password/policy/createUser", AuthNone, "", 200,
+	disabled := rec("GET", "/rest/api/2/password/policy?hasOldPassword=true", contract.AuthNone, "", 200, `[]`, ph...)
+	refused := rec("POST", "/rest/api/2/password/policy/createUser", contract.AuthNone, "", 200,
 		`["The password must have at least 10 characters.","The password must contain at least 1 special character."]`, ph...)
-	passes := rec("POST", "/rest/api/2/password/policy/updateUser", AuthNone, "", 200, "[]\n", ph...)
-	missing := rec("POST", "/rest/api/2/password/policy/createUser", AuthNone, "", 400, `{"errorMessages":["The username is required."],"errors":{}}`, ph...)
-	noUser := rec("POST", "/rest/api/2/password/policy/updateUser", AuthNone, "", 404, `{"errorMessages":["The user named 'nobody' does not exist."],"errors":{}}`, ph...)
+	passes := rec("POST", "/rest/api/2/password/policy/updateUser", contract.AuthNone, "", 200, "[]\n", ph...)
+	missing := rec("POST", "/rest/api/2/password/policy/createUser", contract.AuthNone, "", 400, `{"errorMessages":["The username is required."],"errors":{}}`, ph...)
+	noUser := rec("POST", "/rest/api/2/password/policy/updateUser", contract.AuthNone, "", 404, `{"errorMessages":["The user named 'nobody' does not exist."],"errors":{}}`, ph...)
 	runDiagnose(t, []diagCase{
 		{name: "rules", x: rules, level: LevelInfo, title: "2 rules", want: []string{"The password must have at least 10 characters.", "The password must not be similar to the user's name or email address."}},
 		{name: "disabled", x: disabled, level: LevelOK, title: "policy is disabled", want: []string{"[]"}},
@@ -377,11 +390,13 @@ func TestDiagnosePasswordPolicy(t *testing.T) {
 }
 
 func TestDiagnoseCloud(t *testing.T) {
-	cloud := func(x Exchange) Exchange { return onUpstream(x, "acme", "https://acme.atlassian.net") }
-	login := cloud(rec("POST", "/rest/auth/1/session", AuthLogin, "me@acme.com", 401, `{"errorMessages":["Login failed"],"errors":{}}`, "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATED_FAILED"))
-	token := cloud(rec("GET", "/rest/api/2/myself", AuthBasic, "me@acme.com", 200, `{"name":"me","displayName":"Me"}`, "x-arequestid", "1", "x-ausername", "me"))
-	session := cloud(rec("GET", "/rest/api/2/serverInfo", AuthSession, "", 200, `{}`, "x-arequestid", "1", "x-ausername", "me"))
-	down := cloud(rec("GET", "/rest/api/2/myself", AuthNone, "", 0, ""))
+	cloud := func(x contract.Exchange) contract.Exchange {
+		return onUpstream(x, "acme", "https://acme.atlassian.net")
+	}
+	login := cloud(rec("POST", "/rest/auth/1/session", contract.AuthLogin, "me@acme.com", 401, `{"errorMessages":["Login failed"],"errors":{}}`, "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATED_FAILED"))
+	token := cloud(rec("GET", "/rest/api/2/myself", contract.AuthBasic, "me@acme.com", 200, `{"name":"me","displayName":"Me"}`, "x-arequestid", "1", "x-ausername", "me"))
+	session := cloud(rec("GET", "/rest/api/2/serverInfo", contract.AuthSession, "", 200, `{}`, "x-arequestid", "1", "x-ausername", "me"))
+	down := cloud(rec("GET", "/rest/api/2/myself", contract.AuthNone, "", 0, ""))
 	down.Err = "Failed to fetch"
 	runDiagnose(t, []diagCase{
 		{name: "password login", x: login, level: LevelBad, title: "Login failed", want: []string{"acme.atlassian.net", "API token", "seed 002", "email"}},
@@ -395,52 +410,52 @@ func TestDiagnoseCloud(t *testing.T) {
 
 func TestDiagnoseGeneric(t *testing.T) {
 	runDiagnose(t, []diagCase{
-		{name: "unknown path", x: rec("GET", "/rest/api/2/nothing", AuthNone, "", 404, `{"errorMessages":["null for uri: http://127.0.0.1:8090/rest/api/2/nothing"],"errors":{}}`, "x-arequestid", "733x26x1", "x-ausername", "anonymous"),
+		{name: "unknown path", x: rec("GET", "/rest/api/2/nothing", contract.AuthNone, "", 404, `{"errorMessages":["null for uri: http://127.0.0.1:8090/rest/api/2/nothing"],"errors":{}}`, "x-arequestid", "733x26x1", "x-ausername", "anonymous"),
 			level: LevelWarn, title: "404", want: []string{"null for uri", "context path"}},
-		{name: "no permission", x: rec("GET", "/rest/api/2/application-properties", AuthBasic, "fred", 403, `{"errorMessages":["You are not an administrator: this resource needs the Jira Administrators permission."],"errors":{}}`,
+		{name: "no permission", x: rec("GET", "/rest/api/2/application-properties", contract.AuthBasic, "fred", 403, `{"errorMessages":["You are not an administrator: this resource needs the Jira Administrators permission."],"errors":{}}`,
 			"x-arequestid", "733x30x1", "x-ausername", "fred", "x-seraph-loginreason", "OK"),
 			level: LevelBad, title: "fred may not do this", want: []string{"Jira Administrators permission", "X-Seraph-LoginReason: OK"}},
-		{name: "method", x: rec("PUT", "/rest/api/2/myself", AuthBasic, "fred", 405, `{"errorMessages":["Method PUT is not allowed for /rest/api/2/myself."],"errors":{}}`, "x-arequestid", "1", "allow", "GET, HEAD"),
+		{name: "method", x: rec("PUT", "/rest/api/2/myself", contract.AuthBasic, "fred", 405, `{"errorMessages":["Method PUT is not allowed for /rest/api/2/myself."],"errors":{}}`, "x-arequestid", "1", "allow", "GET, HEAD"),
 			level: LevelWarn, title: "PUT", want: []string{"Allowed methods: GET, HEAD"}},
-		{name: "redirect", x: rec("GET", "/", AuthNone, "", 302, "", "x-arequestid", "1", "x-jira-location", "http://127.0.0.1:8090/secure/Dashboard.jspa"),
+		{name: "redirect", x: rec("GET", "/", contract.AuthNone, "", 302, "", "x-arequestid", "1", "x-jira-location", "http://127.0.0.1:8090/secure/Dashboard.jspa"),
 			level: LevelInfo, title: "redirect to http://127.0.0.1:8090/secure/Dashboard.jspa", want: []string{"X-Jira-Location"}},
-		{name: "login redirect", x: rec("GET", "/secure/x", AuthNone, "", 302, "", "x-arequestid", "1", "x-jira-location", "/login.jsp?os_destination=x"),
+		{name: "login redirect", x: rec("GET", "/secure/x", contract.AuthNone, "", 302, "", "x-arequestid", "1", "x-jira-location", "/login.jsp?os_destination=x"),
 			level: LevelInfo, title: "redirect", want: []string{"browser login"}},
-		{name: "server error", x: rec("GET", "/rest/api/2/myself", AuthNone, "", 500, `{"errorMessages":["Internal server error"],"errors":{}}`, "x-arequestid", "1"),
+		{name: "server error", x: rec("GET", "/rest/api/2/myself", contract.AuthNone, "", 500, `{"errorMessages":["Internal server error"],"errors":{}}`, "x-arequestid", "1"),
 			level: LevelBad, title: "500", want: []string{"Internal server error", "not an authentication problem"}},
-		{name: "unavailable, html", x: rec("GET", "/rest/api/2/myself", AuthNone, "", 503, `<html>down</html>`, "x-arequestid", "1"),
+		{name: "unavailable, html", x: rec("GET", "/rest/api/2/myself", contract.AuthNone, "", 503, `<html>down</html>`, "x-arequestid", "1"),
 			level: LevelBad, title: "503", want: []string{"try again later"}, not: []string{"<html>"}},
-		{name: "plain text 4xx", x: rec("GET", "/rest/api/2/myself", AuthNone, "", 418, "I'm a teapot", "x-arequestid", "1"),
+		{name: "plain text 4xx", x: rec("GET", "/rest/api/2/myself", contract.AuthNone, "", 418, "I'm a teapot", "x-arequestid", "1"),
 			level: LevelWarn, title: "418", want: []string{"Jira says: I'm a teapot"}},
-		{name: "sso page sets a cookie", x: rec("POST", "/plugins/servlet/sso/login", AuthNone, "sso-user", 200, "<html>", "x-arequestid", "1", "x-ausername", "sso-user", "x-jira-set-cookie", "JSESSIONID=AB; Path=/; HttpOnly"),
+		{name: "sso page sets a cookie", x: rec("POST", "/plugins/servlet/sso/login", contract.AuthNone, "sso-user", 200, "<html>", "x-arequestid", "1", "x-ausername", "sso-user", "x-jira-set-cookie", "JSESSIONID=AB; Path=/; HttpOnly"),
 			level: LevelOK, title: "200 as sso-user", want: []string{"JSESSIONID=AB; Path=/; HttpOnly"}},
-		{name: "sandbox control", x: rec("POST", "/_sandbox/captcha/reset", AuthNone, "", 200, `{"username":"fred","captchaRequired":false}`, "x-arequestid", "1"),
+		{name: "sandbox control", x: rec("POST", "/_sandbox/captcha/reset", contract.AuthNone, "", 200, `{"username":"fred","captchaRequired":false}`, "x-arequestid", "1"),
 			level: LevelOK, title: "sandbox did it"},
-		{name: "sandbox control refused", x: rec("POST", "/_sandbox/captcha/reset", AuthNone, "", 404, `{"errorMessages":["The user named 'x' does not exist."],"errors":{}}`, "x-arequestid", "1"),
+		{name: "sandbox control refused", x: rec("POST", "/_sandbox/captcha/reset", contract.AuthNone, "", 404, `{"errorMessages":["The user named 'x' does not exist."],"errors":{}}`, "x-arequestid", "1"),
 			level: LevelWarn, title: "refused", want: []string{"The user named 'x' does not exist."}},
-		{name: "odd status", x: rec("GET", "/", AuthNone, "", 101, "", "x-arequestid", "1"), level: LevelInfo, title: "101"},
-		{name: "many messages", x: rec("GET", "/x", AuthNone, "", 400, `{"errorMessages":["1","2","3","4","5","6","7","8"],"errors":{}}`, "x-arequestid", "1"),
+		{name: "odd status", x: rec("GET", "/", contract.AuthNone, "", 101, "", "x-arequestid", "1"), level: LevelInfo, title: "101"},
+		{name: "many messages", x: rec("GET", "/x", contract.AuthNone, "", 400, `{"errorMessages":["1","2","3","4","5","6","7","8"],"errors":{}}`, "x-arequestid", "1"),
 			level: LevelWarn, title: "400", want: []string{"6 / … and more"}, not: []string{"7"}},
-		{name: "empty exchange", x: Exchange{}, level: LevelBad, title: "did not answer"},
+		{name: "empty exchange", x: contract.Exchange{}, level: LevelBad, title: "did not answer"},
 	})
 }
 
 func FuzzDiagnose(f *testing.F) {
 	f.Add(0, "", "", "", "", "", 0, "")
-	f.Add(200, "POST", "/rest/auth/1/session", "X-Jira-Set-Cookie", "JSESSIONID=A; Path=/; HttpOnly, b=c; Expires=Wed, 21 Oct 2026 07:28:00 GMT", `{"session":{"name":"JSESSIONID","value":"A"},"loginInfo":{"loginCount":1.5,"failedLoginCount":"x"}}`, int(AuthLogin), "https://acme.atlassian.net")
-	f.Add(403, "POST", "/rest/auth/1/session", "X-Authentication-Denied-Reason", "CAPTCHA_CHALLENGE; login-url=", `{"errorMessages":["Login denied"],"errors":{}}`, int(AuthLogin), sandboxURL)
-	f.Add(401, "GET", "/rest/api/2/myself", "X-Seraph-LoginReason", "AUTHENTICATED_FAILED", "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED", int(AuthBasic), sandboxURL)
-	f.Add(401, "GET", "/rest/api/2/myself", "X-AUSERNAME", "anonymous", notAuthMsg, int(AuthSession), sandboxURL)
-	f.Add(403, "POST", "/rest/api/2/issue/TEST-1/attachments", "X-AUSERNAME", "fred", "XSRF check failed", int(AuthSession), sandboxURL)
-	f.Add(502, "GET", "/x", "Content-Type", "application/json", `{"error":"upstream_tls","detail":"x"}`, int(AuthNone), "::bad url")
-	f.Add(200, "POST", "/rest/api/2/password/policy/createUser", "", "", `["a",1,null]`, int(AuthNone), sandboxURL)
+	f.Add(200, "POST", "/rest/auth/1/session", "X-Jira-Set-Cookie", "JSESSIONID=A; Path=/; HttpOnly, b=c; Expires=Wed, 21 Oct 2026 07:28:00 GMT", `{"session":{"name":"JSESSIONID","value":"A"},"loginInfo":{"loginCount":1.5,"failedLoginCount":"x"}}`, int(contract.AuthLogin), "https://acme.atlassian.net")
+	f.Add(403, "POST", "/rest/auth/1/session", "X-Authentication-Denied-Reason", "CAPTCHA_CHALLENGE; login-url=", `{"errorMessages":["Login denied"],"errors":{}}`, int(contract.AuthLogin), sandboxURL)
+	f.Add(401, "GET", "/rest/api/2/myself", "X-Seraph-LoginReason", "AUTHENTICATED_FAILED", "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED", int(contract.AuthBasic), sandboxURL)
+	f.Add(401, "GET", "/rest/api/2/myself", "X-AUSERNAME", "anonymous", notAuthMsg, int(contract.AuthSession), sandboxURL)
+	f.Add(403, "POST", "/rest/api/2/issue/TEST-1/attachments", "X-AUSERNAME", "fred", "XSRF check failed", int(contract.AuthSession), sandboxURL)
+	f.Add(502, "GET", "/x", "Content-Type", "application/json", `{"error":"upstream_tls","detail":"x"}`, int(contract.AuthNone), "::bad url")
+	f.Add(200, "POST", "/rest/api/2/password/policy/createUser", "", "", `["a",1,null]`, int(contract.AuthNone), sandboxURL)
 	f.Add(400, "GET", "/rest/api/2/search?", "", "", `{"errorMessages":null,"errors":{"a":{"b":[1]}}}`, 99, "")
-	f.Add(204, "DELETE", "/rest/auth/latest/session/", "X-Seraph-LoginReason", "OUT", "", int(AuthBearer), "")
+	f.Add(204, "DELETE", "/rest/auth/latest/session/", "X-Seraph-LoginReason", "OUT", "", int(contract.AuthBearer), "")
 	f.Fuzz(func(t *testing.T, status int, method, path, hname, hvalue, body string, auth int, base string) {
-		x := Exchange{Method: method, Path: path, Status: status, Auth: AuthKind(auth), TargetURL: base, Sandbox: auth%2 == 0,
+		x := contract.Exchange{Method: method, Path: path, Status: status, Auth: contract.AuthKind(auth), TargetURL: base, Sandbox: auth%2 == 0,
 			Username: hvalue, ResponseBody: body, Err: body,
-			ResponseHeader: []Header{{Name: hname, Value: hvalue}, {Name: "X-AREQUESTID", Value: "1"}},
-			RequestHeader:  []Header{{Name: "X-Jira-Cookie", Value: hvalue}, {Name: "Content-Type", Value: hname}}}
+			ResponseHeader: []contract.Header{{Name: hname, Value: hvalue}, {Name: "X-AREQUESTID", Value: "1"}},
+			RequestHeader:  []contract.Header{{Name: "X-Jira-Cookie", Value: hvalue}, {Name: "Content-Type", Value: hname}}}
 		d := Diagnose(x)
 		if d.Title == "" || len(d.Lines) == 0 {
 			t.Fatalf("Diagnose(%+v) = %+v; want a title and a line", x, d)

@@ -1,10 +1,12 @@
-package ui
+package cookies
 
 import (
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"jiraauthlab/contract"
 )
 
 func TestSplitSetCookie(t *testing.T) {
@@ -27,14 +29,16 @@ func TestSplitSetCookie(t *testing.T) {
 		{"comma in value", "a=x,y; Path=/", []string{"a=x,y; Path=/"}},
 	}
 	for _, tt := range tests {
-		if got := SplitSetCookie(tt.joined); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("SplitSetCookie(%s: %q) = %q; want %q", tt.name, tt.joined, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := SplitSetCookie(tt.joined); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("SplitSetCookie(%q) = %q; want %q", tt.joined, got, tt.want)
+			}
+		})
 	}
 }
 
 func TestSetCookieLines(t *testing.T) {
-	h := []Header{
+	h := []contract.Header{
 		{Name: "content-type", Value: "application/json;charset=UTF-8"},
 		{Name: "x-jira-set-cookie", Value: "JSESSIONID=ABC; Path=/; HttpOnly, atlassian.xsrf.token=T_lin; Path=/"},
 		{Name: "X-Jira-Set-Cookie", Value: "c=3; Expires=Wed, 21 Oct 2026 07:28:00 GMT"},
@@ -49,36 +53,7 @@ func TestSetCookieLines(t *testing.T) {
 	}
 }
 
-func TestCookieFromSession(t *testing.T) {
-	tests := []struct {
-		name    string
-		body    string
-		want    string
-		wantErr string
-	}{
-		{"seed 001", `{"session":{"name":"JSESSIONID","value":"6E3487971234567896704A9EB4AE501F"},"loginInfo":{"failedLoginCount":1,"loginCount":12}}`, "JSESSIONID=6E3487971234567896704A9EB4AE501F", ""},
-		{"seed example name", `{"session":{"name":"example.cookie.name","value":"6E34"}}`, "example.cookie.name=6E34", ""},
-		{"not json", `<html>`, "", "not the session JSON"},
-		{"no session", `{"errorMessages":["Login failed"],"errors":{}}`, "", `no "session"`},
-		{"empty value", `{"session":{"name":"JSESSIONID","value":""}}`, "", "lacks"},
-		{"injection", `{"session":{"name":"JSESSIONID","value":"a\r\nX-Evil: 1"}}`, "", "cannot carry"},
-		{"bad name", `{"session":{"name":"a b","value":"c"}}`, "", "cannot carry"},
-	}
-	for _, tt := range tests {
-		got, err := CookieFromSession(tt.body)
-		if tt.wantErr == "" {
-			if err != nil || got != tt.want {
-				t.Errorf("CookieFromSession(%s) = %q, %v; want %q", tt.name, got, err, tt.want)
-			}
-			continue
-		}
-		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-			t.Errorf("CookieFromSession(%s) = %q, %v; want an error containing %q", tt.name, got, err, tt.wantErr)
-		}
-	}
-}
-
-func TestParsePastedCookies(t *testing.T) {
+func TestParsePasted(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	future := "1893456000" // 2030
 	past := "1577836800"   // 2020
@@ -120,29 +95,31 @@ func TestParsePastedCookies(t *testing.T) {
 		{"space in value", "a=b c", "", "cannot carry"},
 	}
 	for _, tt := range tests {
-		got, err := ParsePastedCookies(tt.text, now)
-		if tt.wantErr == "" {
-			if err != nil || got != tt.want {
-				t.Errorf("ParsePastedCookies(%s) = %q, %v; want %q", tt.name, got, err, tt.want)
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParsePasted(tt.text, now)
+			if tt.wantErr == "" {
+				if err != nil || got != tt.want {
+					t.Errorf("ParsePasted(%q) = %q, %v; want %q", tt.text, got, err, tt.want)
+				}
+				return
 			}
-			continue
-		}
-		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-			t.Errorf("ParsePastedCookies(%s) = %q, %v; want an error containing %q", tt.name, got, err, tt.wantErr)
-		}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ParsePasted(%q) = %q, %v; want an error containing %q", tt.text, got, err, tt.wantErr)
+			}
+		})
 	}
 }
 
-// TestParsePastedCookiesErrorsAreSentences: the page shows them as they are.
-func TestParsePastedCookiesErrorsAreSentences(t *testing.T) {
+// TestParsePastedErrorsAreSentences: the page shows them as they are.
+func TestParsePastedErrorsAreSentences(t *testing.T) {
 	for _, text := range []string{"", "abc", "a b=c", "a=é", "h\tFALSE\t/\tFALSE\t1\tx\ty"} {
-		_, err := ParsePastedCookies(text, time.Unix(2, 0))
+		_, err := ParsePasted(text, time.Unix(2, 0))
 		if err == nil {
-			t.Errorf("ParsePastedCookies(%q) = nil error; want one", text)
+			t.Errorf("ParsePasted(%q) = nil error; want one", text)
 			continue
 		}
 		if msg := err.Error(); msg[0] < 'A' || msg[0] > 'Z' || !strings.HasSuffix(msg, ".") {
-			t.Errorf("ParsePastedCookies(%q) error = %q; want a capitalised sentence ending in a period", text, msg)
+			t.Errorf("ParsePasted(%q) error = %q; want a capitalised sentence ending in a period", text, msg)
 		}
 	}
 }
@@ -169,7 +146,7 @@ func FuzzSplitSetCookie(f *testing.F) {
 	})
 }
 
-func FuzzParsePastedCookies(f *testing.F) {
+func FuzzParsePasted(f *testing.F) {
 	f.Add("JSESSIONID=abc")
 	f.Add("Cookie: JSESSIONID=abc; x=y")
 	f.Add("Set-Cookie: JSESSIONID=abc; Path=/; HttpOnly")
@@ -178,18 +155,18 @@ func FuzzParsePastedCookies(f *testing.F) {
 	f.Add("JSESSIONID\tABC\t127.0.0.1\t/\tSession")
 	f.Add("=;:\t\r\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		got, err := ParsePastedCookies(text, time.Unix(1_700_000_000, 0))
+		got, err := ParsePasted(text, time.Unix(1_700_000_000, 0))
 		if err != nil {
 			if got != "" {
-				t.Fatalf("ParsePastedCookies(%q) = %q with error %v; want \"\"", text, got, err)
+				t.Fatalf("ParsePasted(%q) = %q with error %v; want \"\"", text, got, err)
 			}
 			return
 		}
 		// What the lab sends must be a well-formed Cookie header value.
 		for _, pair := range strings.Split(got, "; ") {
 			n, v, ok := strings.Cut(pair, "=")
-			if !ok || !validCookieName(n) || !validCookieValue(v) {
-				t.Fatalf("ParsePastedCookies(%q) = %q: bad pair %q", text, got, pair)
+			if !ok || !ValidName(n) || !ValidValue(v) {
+				t.Fatalf("ParsePasted(%q) = %q: bad pair %q", text, got, pair)
 			}
 		}
 	})

@@ -1,17 +1,15 @@
 //go:build js && wasm
 
-package ui
+package fetch
 
 import (
 	"context"
 	"errors"
 	"syscall/js"
 	"time"
-)
 
-// labHeader marks the lab's own calls; the proxy refuses requests without it,
-// and a cross-site page cannot add it without a preflight the lab never grants.
-var labHeader = Header{Name: "X-Jira-Lab", Value: "1"}
+	"jiraauthlab/contract"
+)
 
 // Do sends req with window.fetch. The browser's cookie jar is never used
 // (credentials: "omit"): the lab carries Jira's cookie itself, in X-Jira-Cookie.
@@ -19,7 +17,9 @@ var labHeader = Header{Name: "X-Jira-Lab", Value: "1"}
 // promise settles.
 func Do(ctx context.Context, req Request) (Response, error) {
 	headers := js.Global().Get("Headers").New()
-	headers.Call("append", labHeader.Name, labHeader.Value)
+	// The lab's own mark: the proxy refuses requests without it, and a
+	// cross-site page cannot add it without a preflight the lab never grants.
+	headers.Call("append", contract.HeaderLab, contract.LabHeaderValue)
 	for _, h := range req.Header {
 		headers.Call("append", h.Name, h.Value)
 	}
@@ -45,7 +45,7 @@ func Do(ctx context.Context, req Request) (Response, error) {
 		StatusText: resp.Get("statusText").String(),
 	}
 	forEach := js.FuncOf(func(this js.Value, args []js.Value) any {
-		out.Header = append(out.Header, Header{Name: args[1].String(), Value: args[0].String()})
+		out.Header = append(out.Header, contract.Header{Name: args[1].String(), Value: args[0].String()})
 		return nil
 	})
 	resp.Get("headers").Call("forEach", forEach)

@@ -1,4 +1,7 @@
-package ui
+// Package mask hides secrets wherever the lab shows a request — passwords
+// in bodies, Authorization and cookie values in headers — until the learner
+// asks to see them.
+package mask
 
 import (
 	"bytes"
@@ -7,10 +10,12 @@ import (
 	"mime"
 	"net/url"
 	"strings"
+
+	"jiraauthlab/contract"
 )
 
-// Mask replaces a secret wherever the lab shows one.
-const Mask = "••••••"
+// Secret replaces a secret wherever the lab shows one.
+const Secret = "••••••"
 
 // secretKeys are the body fields whose values the log hides (compared in
 // lower case): login, password-policy, WebSudo and token bodies.
@@ -26,12 +31,12 @@ var secretKeys = map[string]bool{
 
 func isSecretKey(k string) bool { return secretKeys[strings.ToLower(k)] }
 
-// MaskBody hides secrets in a request body for display: the values of the
+// Body hides secrets in a request body for display: the values of the
 // secret keys (password, oldPassword, newPassword, os_password,
 // webSudoPassword, rawToken, token; any case) at any depth of a JSON body,
 // pretty-printed with its key order kept, or in a form-encoded body. Other
 // bodies are returned unchanged.
-func MaskBody(contentType, body string) string {
+func Body(contentType, body string) string {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	if mt == "application/x-www-form-urlencoded" {
 		return maskForm(body)
@@ -63,14 +68,14 @@ func maskForm(body string) string {
 			name = k
 		}
 		if isSecretKey(name) {
-			parts[i] = k + "=" + Mask
+			parts[i] = k + "=" + Secret
 		}
 	}
 	return strings.Join(parts, "&")
 }
 
 // maskJSON replaces the values of secret keys in the JSON text body with
-// Mask, copying everything else byte for byte (so key order and number
+// Secret, copying everything else byte for byte (so key order and number
 // spelling survive). ok is false when body is not one JSON value.
 func maskJSON(body string) (string, bool) {
 	dec := json.NewDecoder(strings.NewReader(body))
@@ -115,7 +120,7 @@ func maskJSON(body string) (string, bool) {
 			if raw == `""` || raw == "null" {
 				out.WriteString(raw) // nothing to hide; shows that it was empty
 			} else {
-				out.WriteString(`"` + Mask + `"`)
+				out.WriteString(`"` + Secret + `"`)
 			}
 			copied = end
 			expectKey = inObject
@@ -166,20 +171,20 @@ func skipContainer(dec *json.Decoder, open json.Delim) error {
 	return nil
 }
 
-// MaskHeader hides a secret header value for display: Authorization keeps
+// Header hides a secret header value for display: Authorization keeps
 // its scheme ("Basic ••••••"), Cookie and X-Jira-Cookie keep the cookie
 // names ("JSESSIONID=••••••; x=••••••"); other headers are unchanged.
-func MaskHeader(name, value string) string {
+func Header(name, value string) string {
 	switch strings.ToLower(name) {
 	case "authorization", "proxy-authorization":
 		if value == "" {
 			return ""
 		}
 		if scheme, _, ok := strings.Cut(strings.TrimSpace(value), " "); ok {
-			return scheme + " " + Mask
+			return scheme + " " + Secret
 		}
-		return Mask
-	case "cookie", "x-jira-cookie":
+		return Secret
+	case "cookie", strings.ToLower(contract.HeaderCookie):
 		var b strings.Builder
 		for _, pair := range strings.Split(value, ";") {
 			pair = strings.TrimSpace(pair)
@@ -192,7 +197,7 @@ func MaskHeader(name, value string) string {
 			if n, _, ok := strings.Cut(pair, "="); ok {
 				b.WriteString(n + "=")
 			}
-			b.WriteString(Mask)
+			b.WriteString(Secret)
 		}
 		return b.String()
 	}

@@ -1,10 +1,16 @@
-package ui
+// Package cookies reads cookies the way the lab meets them: the Set-Cookie
+// lines the proxy hands over (which the browser's Headers may join with
+// ", "), and whatever a learner pastes from a browser or curl — a
+// name=value pair, a Cookie: line, a developer-tools row or a Netscape
+// cookies.txt file.
+package cookies
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
+
+	"jiraauthlab/contract"
 )
 
 // SplitSetCookie splits what the browser's Headers.get returns for repeated
@@ -58,58 +64,32 @@ func isTokenChar(c byte) bool {
 
 // SetCookieLines returns every Set-Cookie value of a response: each
 // X-Jira-Set-Cookie header entry, split with SplitSetCookie.
-func SetCookieLines(h []Header) []string {
+func SetCookieLines(h []contract.Header) []string {
 	var out []string
 	for _, e := range h {
-		if strings.EqualFold(e.Name, "X-Jira-Set-Cookie") {
+		if strings.EqualFold(e.Name, contract.HeaderSetCookie) {
 			out = append(out, SplitSetCookie(e.Value)...)
 		}
 	}
 	return out
 }
 
-// CookieFromSession reads the session object of a login answer (seed 001:
-// {"session":{"name":"JSESSIONID","value":"6E34…"}}) and returns the
-// Cookie header value "name=value".
-func CookieFromSession(body string) (string, error) {
-	var v struct {
-		Session *struct {
-			Name  string `json:"name"`
-			Value string `json:"value"`
-		} `json:"session"`
-	}
-	if err := json.Unmarshal([]byte(body), &v); err != nil {
-		return "", sentence("The answer is not the session JSON: it does not parse as JSON.")
-	}
-	s := v.Session
-	if s == nil {
-		return "", sentence(`The answer has no "session" object.`)
-	}
-	if s.Name == "" || s.Value == "" {
-		return "", sentence(`The "session" object lacks a cookie name or value.`)
-	}
-	if !validCookieName(s.Name) || !validCookieValue(s.Value) {
-		return "", sentence("The session's cookie name or value has characters a Cookie header cannot carry.")
-	}
-	return s.Name + "=" + s.Value, nil
-}
-
-// sentence is an error whose text is a sentence the page shows as it is
+// Sentence is an error whose text is a sentence the page shows as it is
 // (capitalised and punctuated, unlike Go's usual error strings).
-type sentence string
+type Sentence string
 
-func (e sentence) Error() string { return string(e) }
+func (e Sentence) Error() string { return string(e) }
 
 // Errors of ParsePastedCookies: sentences the page shows as they are.
 var (
-	errNoCookie      = sentence("No cookie found: paste name=value, a Cookie: line, or a cookies.txt file.")
-	errOnlyValue     = sentence("A cookie needs its name: paste JSESSIONID=<value>, not the value alone.")
-	errAllExpired    = sentence("Every cookie in this cookies.txt file has expired: log in through the browser again and export a fresh one.")
-	errBadCookieName = sentence("That cookie name is not valid: a name has no spaces and none of ( ) < > @ , ; : \\ \" / [ ] ? = { }.")
-	errBadCookieText = sentence("That cookie value has characters a Cookie header cannot carry (spaces, control characters or non-ASCII letters): copy it again.")
+	errNoCookie      = Sentence("No cookie found: paste name=value, a Cookie: line, or a cookies.txt file.")
+	errOnlyValue     = Sentence("A cookie needs its name: paste JSESSIONID=<value>, not the value alone.")
+	errAllExpired    = Sentence("Every cookie in this cookies.txt file has expired: log in through the browser again and export a fresh one.")
+	errBadCookieName = Sentence("That cookie name is not valid: a name has no spaces and none of ( ) < > @ , ; : \\ \" / [ ] ? = { }.")
+	errBadCookieText = Sentence("That cookie value has characters a Cookie header cannot carry (spaces, control characters or non-ASCII letters): copy it again.")
 )
 
-// ParsePastedCookies accepts what a user pastes — "JSESSIONID=abc",
+// ParsePasted accepts what a user pastes — "JSESSIONID=abc",
 // "Cookie: JSESSIONID=abc; x=y", a "Set-Cookie: JSESSIONID=abc; Path=/;
 // HttpOnly" line, a row copied from the browser's cookie table (name, tab,
 // value, …), or a Netscape cookie file as `curl -c` writes it (comments,
@@ -117,7 +97,7 @@ var (
 // expired at now skipped) — and returns the Cookie header value "a=b; c=d".
 // A name given twice keeps its last value at its first place. Errors are
 // sentences for the UI.
-func ParsePastedCookies(text string, now time.Time) (string, error) {
+func ParsePasted(text string, now time.Time) (string, error) {
 	j := cookieJar{}
 	expired := 0
 	for _, line := range strings.Split(text, "\n") {
@@ -236,10 +216,10 @@ func (j *cookieJar) add(name, value string) error {
 	if name == "" {
 		return errOnlyValue
 	}
-	if !validCookieName(name) {
+	if !ValidName(name) {
 		return errBadCookieName
 	}
-	if !validCookieValue(value) {
+	if !ValidValue(value) {
 		return errBadCookieText
 	}
 	if j.values == nil {
@@ -263,7 +243,8 @@ func (j *cookieJar) String() string {
 	return b.String()
 }
 
-func validCookieName(s string) bool {
+// ValidName reports whether s may be a cookie name (an RFC 7230 token).
+func ValidName(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -275,9 +256,9 @@ func validCookieName(s string) bool {
 	return true
 }
 
-// validCookieValue accepts what a Cookie header can carry: printable ASCII
+// ValidValue accepts what a Cookie header can carry: printable ASCII
 // without spaces or ";" (quotes and commas are tolerated, as servers do).
-func validCookieValue(s string) bool {
+func ValidValue(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c <= ' ' || c >= 0x7f || c == ';' {
 			return false

@@ -1,0 +1,65 @@
+package contract
+
+import (
+	"strings"
+	"time"
+)
+
+// Header is one header line. Exchanges keep every line in order: the lab's
+// point is to show them all, repeated X-Jira-Set-Cookie lines included.
+type Header struct {
+	Name  string
+	Value string
+}
+
+// HeaderValue returns the first value of the header name in h
+// (case-insensitive), "" when absent.
+func HeaderValue(h []Header, name string) string {
+	for _, e := range h {
+		if strings.EqualFold(e.Name, name) {
+			return e.Value
+		}
+	}
+	return ""
+}
+
+// AuthKind is how a request authenticated.
+type AuthKind int
+
+// The ways a request can authenticate.
+const (
+	AuthNone    AuthKind = iota // no credentials: Jira answers as anonymous
+	AuthSession                 // a session cookie from a login
+	AuthPasted                  // a cookie pasted by hand (SSO workaround)
+	AuthBasic                   // Authorization: Basic
+	AuthBearer                  // Authorization: Bearer (personal access token)
+	AuthLogin                   // the login POST itself (credentials in the body)
+)
+
+// Exchange is one request the page made through the proxy and its complete
+// answer: the request as sent, the response as received, and the timing.
+type Exchange struct {
+	ID             int
+	Method         string
+	Path           string   // upstream path + query as sent, e.g. "/rest/auth/1/session"
+	Target         string   // upstream name, e.g. "sandbox"
+	TargetURL      string   // upstream base URL, e.g. "http://127.0.0.1:8090"
+	Sandbox        bool     // the target is a built-in sandbox
+	Auth           AuthKind // how the request authenticated
+	Username       string   // whose credentials were sent (login body or basic auth), "" if none
+	RequestHeader  []Header // as sent to the proxy (unmasked: masking happens at display time)
+	RequestBody    string
+	Status         int      // 0 when the fetch itself failed
+	ResponseHeader []Header // every line; repeated X-Jira-Set-Cookie lines possibly joined by ", " (browser Headers)
+	ResponseBody   string
+	Err            string // network error text when Status == 0
+	Duration       time.Duration
+	Started        time.Time
+}
+
+// Header returns the first response header value of that name
+// (case-insensitive), "" when absent.
+func (x Exchange) Header(name string) string { return HeaderValue(x.ResponseHeader, name) }
+
+// SentHeader returns the first request header value of that name.
+func (x Exchange) SentHeader(name string) string { return HeaderValue(x.RequestHeader, name) }

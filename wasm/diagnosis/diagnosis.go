@@ -1,0 +1,263 @@
+// Package diagnosis reads one exchange with Jira in plain words: what
+// happened, why, and what to do next. Its rules are one ordered list (see
+// rules): the first that matches tells the exchange's story.
+package diagnosis
+
+import (
+	"strconv"
+	"strings"
+
+	"jiraauthlab/contract"
+	"jiraauthlab/wasm/jira"
+)
+
+// Level is how good or bad a diagnosis is; its String is a CSS class.
+type Level int
+
+// Diagnosis levels, from neutral to bad.
+const (
+	LevelInfo Level = iota
+	LevelOK
+	LevelWarn
+	LevelBad
+)
+
+func (l Level) String() string {
+	switch l {
+	case LevelOK:
+		return "ok"
+	case LevelWarn:
+		return "warn"
+	case LevelBad:
+		return "bad"
+	}
+	return "info"
+}
+
+// Diagnosis is one exchange read in plain words.
+type Diagnosis struct {
+	Rule              string // the name of the rule that told the story (tests, debugging)
+	Level             Level
+	Title             string   // one short sentence
+	Lines             []string // plain-language explanation, each a sentence or two
+	OfferCaptchaReset bool     // show the sandbox's CAPTCHA reset button (only on the sandbox)
+	CaptchaUser       string   // whose CAPTCHA to reset
+	OfferRelogin      bool     // the session ended: offer to log in again
+	OfferSSO          bool     // an SSO account: point to the cookie paste / simulated SSO login
+	// Session is the session a successful login created, read once from its
+	// answer: the page sends Session.Cookie() from then on.
+	Session *jira.Session
+}
+
+// Diagnose reads one exchange in plain words. Pure function, no I/O; it
+// never panics, whatever the exchange holds.
+func Diagnose(x contract.Exchange) Diagnosis {
+	r := reading{x: x, path: jira.PathOnly(x.Path), reason: jira.LoginReason(x.Header(jira.HeaderLoginReason))}
+	for _, rule := range rules {
+		if rule.when(&r) {
+			r.d.Rule = rule.name
+			rule.tell(&r)
+			break
+		}
+	}
+	r.finish()
+	return r.d
+}
+
+// rule is one story an exchange can tell.
+type rule struct {
+	name string
+	when func(*reading) bool // whether the exchange tells this story
+	tell func(*reading)      // fills the diagnosis
+}
+
+// rules are tried in order and the first that matches tells the story:
+// the order is the rule. The lab's own failures come first (the request
+// never reached Jira), then the authentication stories, which hide behind
+// any status, then what the resource itself answered.
+var rules = []rule{
+	{"fetch-failed", func(r *reading) bool { return r.x.Status == 0 }, (*reading).fetchFailed},
+	{"proxy-error", (*reading).isProxyError, (*reading).proxyError},
+	{"captcha", (*reading).isCaptcha, (*reading).captcha},
+	{"xsrf", (*reading).isXSRF, (*reading).xsrf},
+	{"login", func(r *reading) bool { return r.onSession("POST") && r.x.Status != 401 }, (*reading).login},
+	{"unauthorized", func(r *reading) bool { return r.x.Status == 401 }, (*reading).unauthorized},
+	{"logout", func(r *reading) bool { return r.onSession("DELETE") && r.x.Status == 204 }, (*reading).logout},
+	{"whoami", func(r *reading) bool { return r.onSession("GET") && r.x.Status == 200 }, (*reading).whoami},
+	{"password-policy", (*reading).onPasswordPolicy, (*reading).passwordPolicy},
+	{"myself", func(r *reading) bool { return strings.HasSuffix(r.path, "/myself") && r.x.Status == 200 }, (*reading).myself},
+	{"bad-jql", func(r *reading) bool { return strings.HasSuffix(r.path, "/search") && r.x.Status == 400 }, (*reading).badJQL},
+	{"sandbox-control", func(r *reading) bool { return strings.HasPrefix(r.path, "/_sandbox/") }, (*reading).control},
+	{"by-status", func(*reading) bool { return true }, (*reading).byStatus},
+}
+
+// reading is one exchange being diagnosed.
+type reading struct {
+	x      contract.Exchange
+	path   string // x.Path without the query
+	reason string // X-Seraph-LoginReason, upper case
+	d      Diagnosis
+
+	proxy *contract.ErrorBody // the proxy's own error answer, when it is one
+}
+
+func (r *reading) set(level Level, title string, lines ...string) {
+	r.d.Level, r.d.Title = level, title
+	r.d.Lines = append(r.d.Lines, lines...)
+}
+
+func (r *reading) add(lines ...string) { r.d.Lines = append(r.d.Lines, lines...) }
+
+// onSession reports whether the exchange is method on the session resource.
+func (r *reading) onSession(method string) bool {
+	return jira.IsSessionPath(r.path) && r.x.Method == method
+}
+
+// fetchFailed: the browser never got an answer from the lab's server.
+func (r *reading) fetchFailed() {
+	r.set(LevelBad, "The lab's server did not answer: the request never reached Jira.",
+		"The browser could not reach the lab's own server (the proxy), so Jira was not asked at all. The browser said: "+orNone(r.x.Err)+".",
+		"Is the lab still running? Start it again (make run, or bin/jira-auth-lab) and reload this page. A lost network connection, or a browser extension blocking the request, looks the same.")
+	if e := strings.ToLower(r.x.Err); strings.Contains(e, "deadline") || strings.Contains(e, "timeout") {
+		r.add("The page gave up waiting: the lab's server did not answer in time.")
+	}
+}
+
+// basicNote explains basic auth after it worked.
+func (r *reading) basicNote() {
+	x := r.x
+	if x.Auth != contract.AuthBasic || x.Status < 200 || x.Status >= 300 || r.proxy != nil {
+		return
+	}
+	r.add("Basic auth sends Authorization: Basic base64(user:password) with every request. Base64 is an encoding, not encryption: anyone who sees the header can decode the password, so send it only over HTTPS.",
+		"Basic auth creates no session: Jira checks the password on every request, and failures count towards CAPTCHA like any other login.")
+	if strings.HasPrefix(strings.ToLower(x.TargetURL), "http://") && !x.Sandbox {
+		r.add("This Jira is reached over plain http://: the password crosses the network readable by anyone on the way.")
+	}
+}
+
+// jiraSays adds Jira's error messages, or the start of a body that has none.
+func (r *reading) jiraSays() {
+	msgs := jira.Messages(r.x.ResponseBody)
+	if len(msgs) > 6 {
+		msgs = append(msgs[:6], "… and more (see the exchange log)")
+	}
+	if len(msgs) > 0 {
+		r.add("Jira says: " + strings.Join(msgs, " / "))
+		return
+	}
+	if b := strings.TrimSpace(r.x.ResponseBody); b != "" && !strings.HasPrefix(b, "<") && !strings.HasPrefix(b, "{") && !strings.HasPrefix(b, "[") {
+		if len(b) > 200 {
+			b = b[:200] + "…"
+		}
+		r.add("Jira says: " + strings.ToValidUTF8(b, ""))
+	}
+}
+
+// finish adds what holds for any answer — the meaning of
+// X-Seraph-LoginReason, Jira Cloud's rules — and makes sure the diagnosis
+// has a title and a line.
+func (r *reading) finish() {
+	r.basicNote()
+	d := &r.d
+	if r.reason != "" && r.x.Status != 0 && !containsAny(d.Lines, "X-Seraph-LoginReason: "+r.reason+" —") {
+		d.Lines = append(d.Lines, seraphLine(r.reason))
+	}
+	if host, ok := jira.CloudHost(r.x.TargetURL); ok {
+		d.Lines = append(d.Lines, "This Jira is Jira Cloud ("+host+"): its REST API does not accept cookie sessions from POST /rest/auth/1/session or account passwords — use your email address and an API token with basic auth (Authorization: Basic base64(email:api_token), curl --user 'email@example.com:<api_token>', seed 002).")
+		switch r.x.Auth {
+		case contract.AuthLogin, contract.AuthSession, contract.AuthPasted:
+			if d.Level < LevelWarn {
+				d.Level = LevelWarn
+			}
+		}
+	}
+	if d.Title == "" {
+		d.Title = "Jira answered " + strconv.Itoa(r.x.Status) + "."
+	}
+	if len(d.Lines) == 0 {
+		d.Lines = []string{"The exchange log below shows the complete answer: status, every header and the body."}
+	}
+}
+
+// seraphLine explains one X-Seraph-LoginReason value.
+func seraphLine(reason string) string {
+	h := "X-Seraph-LoginReason: " + reason + " — "
+	switch reason {
+	case jira.ReasonOK:
+		return h + "Jira checked the credentials of this request and accepted them."
+	case jira.ReasonFailed:
+		return h + "Jira checked the password and it did not match (or there is no such user). Seeds 000 and 003 describe it loosely, together with AUTHENTICATION_DENIED, as \"rejected without checking the password\"; Jira's real meaning is the opposite: the password was checked, and it is wrong."
+	case jira.ReasonDenied:
+		return h + "Jira refused the login without checking the password, most often because CAPTCHA is required."
+	case jira.ReasonAuthorisation:
+		return h + "the user is known, but may not use this resource: a permission problem, not a password problem."
+	case jira.ReasonOut:
+		return h + "the user has logged out; the session is over."
+	}
+	return h + "a value the lab does not know; Jira sends it when authentication was attempted or matters."
+}
+
+func containsAny(lines []string, sub string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// authPhrase says how a request authenticated, after "sent".
+func authPhrase(a contract.AuthKind) string {
+	switch a {
+	case contract.AuthSession:
+		return "with a session cookie"
+	case contract.AuthPasted:
+		return "with a pasted session cookie"
+	case contract.AuthBasic:
+		return "with basic auth"
+	case contract.AuthBearer:
+		return "with a personal access token"
+	case contract.AuthLogin:
+		return "as a login (credentials in the body)"
+	}
+	return "anonymously"
+}
+
+// credentialPhrase names what Jira recognised.
+func credentialPhrase(a contract.AuthKind) string {
+	switch a {
+	case contract.AuthSession:
+		return "the session cookie"
+	case contract.AuthPasted:
+		return "the pasted session cookie"
+	case contract.AuthBasic:
+		return "the basic auth credentials"
+	case contract.AuthBearer:
+		return "the personal access token"
+	case contract.AuthLogin:
+		return "the login"
+	}
+	return "no credentials"
+}
+
+func orNone(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func orUser(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "the user"
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}

@@ -1,0 +1,102 @@
+package diagnosis
+
+import (
+	"testing"
+
+	"jiraauthlab/contract"
+)
+
+// TestRuleOrder pins the order of the rules: each exchange below fits more
+// than one rule, and the first in the list must tell its story.
+func TestRuleOrder(t *testing.T) {
+	proxyErr := `{"error":"upstream_timeout","detail":"slow"}`
+	tests := []struct {
+		name string
+		x    contract.Exchange
+		want string
+	}{
+		{"no answer beats everything", rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 0, proxyErr), "fetch-failed"},
+		{"the proxy's own answer beats a 401 rule", rec("GET", "/rest/api/2/myself", contract.AuthSession, "", 504, proxyErr), "proxy-error"},
+		{"a proxy-shaped body from Jira is Jira's", rec("GET", "/rest/api/2/myself", contract.AuthNone, "", 401, proxyErr, "x-arequestid", "1"), "unauthorized"},
+		{"captcha beats login", rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 403, `{"errorMessages":["Login denied"],"errors":{}}`,
+			"x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATION_DENIED"), "captcha"},
+		{"captcha beats a 200", rec("GET", "/rest/api/2/search", contract.AuthBasic, "fred", 200, `{"total":0}`,
+			"x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATION_DENIED"), "captcha"},
+		{"xsrf beats login", rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 403, "XSRF check failed", "x-arequestid", "1"), "xsrf"},
+		{"a 401 login is a login failure, told by unauthorized", rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 401, `{"errorMessages":["Login failed"],"errors":{}}`,
+			"x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATED_FAILED"), "unauthorized"},
+		{"401 beats the policy resource", rec("POST", "/rest/api/2/password/policy/createUser", contract.AuthSession, "", 401, notAuthMsg, "x-arequestid", "1"), "unauthorized"},
+		{"policy", rec("GET", "/rest/api/2/password/policy", contract.AuthNone, "", 200, `[]`, "x-arequestid", "1"), "password-policy"},
+		{"bad jql", rec("GET", "/rest/api/2/search?jql=x", contract.AuthNone, "", 400, `{"errorMessages":["x"],"errors":{}}`, "x-arequestid", "1"), "bad-jql"},
+		{"sandbox control", rec("POST", "/_sandbox/reset", contract.AuthNone, "", 200, `{}`, "x-arequestid", "1"), "sandbox-control"},
+		{"anything else", rec("GET", "/rest/api/2/serverInfo", contract.AuthNone, "", 200, `{}`, "x-arequestid", "1"), "by-status"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Diagnose(tt.x).Rule; got != tt.want {
+				t.Errorf("Diagnose(%s %s → %d).Rule = %q; want %q", tt.x.Method, tt.x.Path, tt.x.Status, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestEveryRuleIsReachable: a rule no exchange can reach is dead, or
+// hidden by an earlier one.
+func TestEveryRuleIsReachable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, x := range sampleExchanges() {
+		seen[Diagnose(x).Rule] = true
+	}
+	for _, r := range rules {
+		if !seen[r.name] {
+			t.Errorf("no sample exchange reaches rule %q", r.name)
+		}
+	}
+}
+
+// sampleExchanges is one exchange per story the lab meets.
+func sampleExchanges() []contract.Exchange {
+	return []contract.Exchange{
+		{},
+		rec("GET", "/x", contract.AuthNone, "", 502, `{"error":"upstream_refused","detail":"x"}`),
+		rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 403, "", "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATION_DENIED"),
+		rec("POST", "/rest/api/2/issue/TEST-1/attachments", contract.AuthSession, "", 403, "XSRF check failed", "x-arequestid", "1"),
+		rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 200, `{"session":{"name":"JSESSIONID","value":"A"}}`, "x-arequestid", "1"),
+		rec("GET", "/rest/api/2/myself", contract.AuthNone, "", 401, notAuthMsg, "x-arequestid", "1"),
+		rec("DELETE", "/rest/auth/1/session", contract.AuthSession, "", 204, "", "x-arequestid", "1"),
+		rec("GET", "/rest/auth/1/session", contract.AuthSession, "", 200, `{"name":"fred"}`, "x-arequestid", "1"),
+		rec("GET", "/rest/api/2/password/policy", contract.AuthNone, "", 200, `[]`, "x-arequestid", "1"),
+		rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 200, `{"name":"fred"}`, "x-arequestid", "1"),
+		rec("POST", "/rest/api/2/search", contract.AuthNone, "", 400, `{"errorMessages":["x"],"errors":{}}`, "x-arequestid", "1"),
+		rec("POST", "/_sandbox/reset", contract.AuthNone, "", 200, `{}`, "x-arequestid", "1"),
+		rec("GET", "/rest/api/2/serverInfo", contract.AuthNone, "", 200, `{}`, "x-arequestid", "1"),
+	}
+}
+
+// TestLoginReadsTheSessionOnce: the login rule hands the page the cookie
+// it sends next, and none when the answer has no usable session.
+func TestLoginReadsTheSessionOnce(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"seed 001", `{"session":{"name":"JSESSIONID","value":"6E3487971234567896704A9EB4AE501F"},"loginInfo":{"loginCount":12}}`, "JSESSIONID=6E3487971234567896704A9EB4AE501F"},
+		{"other cookie name", `{"session":{"name":"example.cookie.name","value":"6E34"}}`, "example.cookie.name=6E34"},
+		{"no session", `{"errorMessages":[],"errors":{}}`, ""},
+		{"header injection", `{"session":{"name":"JSESSIONID","value":"a\r\nX-Evil: 1"}}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Diagnose(rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 200, tt.body, "x-arequestid", "1"))
+			got := ""
+			if d.Session != nil {
+				got = d.Session.Cookie()
+			}
+			if got != tt.want {
+				t.Errorf("Diagnose(login answering %s).Session.Cookie() = %q; want %q", tt.body, got, tt.want)
+			}
+			if tt.want == "" && d.Level == LevelOK {
+				t.Errorf("Diagnose(login answering %s).Level = ok; want a warning", tt.body)
+			}
+		})
+	}
+}

@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"jiraauthlab/contract"
+	"jiraauthlab/wasm/diagnosis"
+	"jiraauthlab/wasm/fetch"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+// maxExchanges bounds the log: a long typing session on /password must not
+// grow the page without end.
+const maxExchanges = 100
+
+// logState is the exchange log every page shares, and the diagnosis of the
+// last answer.
+type logState struct {
+	exchanges []contract.Exchange // newest first
+	nextID    int
+	// open is the open/closed state the user gave log entries, by exchange
+	// ID (go-app reuses elements by position, and the newest comes first).
+	// An entry without a choice is open when it is the newest.
+	open   map[int]bool
+	reveal bool // show secrets in the log's request headers
+	diag   *diagnosis.Diagnosis
+}
+
+// journal is the store of the log and the diagnosis.
+var journal logState
+
+// epoch is bumped by "Forget secrets": answers to requests sent before are
+// dropped, so none of them brings a cookie or a password back.
+var epoch int
+
+// add puts x first in the log, with the next ID, and bounds the log.
+func (l *logState) add(x contract.Exchange) contract.Exchange {
+	l.nextID++
+	x.ID = l.nextID
+	l.exchanges = append([]contract.Exchange{x}, l.exchanges...)
+	if len(l.exchanges) > maxExchanges {
+		for _, old := range l.exchanges[maxExchanges:] {
+			delete(l.open, old.ID)
+		}
+		l.exchanges = l.exchanges[:maxExchanges]
+	}
+	return x
+}
+
+// entryOpen is whether the log entry of exchange id shows its details.
+func (l logState) entryOpen(id int) bool {
+	if open, chosen := l.open[id]; chosen {
+		return open
+	}
+	return len(l.exchanges) > 0 && l.exchanges[0].ID == id
+}
+
+// call is one request of a page to a Jira, through the proxy.
+type call struct {
+	Method   string
+	Path     string // upstream path and query, e.g. /rest/auth/1/session
+	Header   []contract.Header
+	Body     string
+	Auth     contract.AuthKind // AuthSession/AuthPasted add the lab's cookie
+	Username string            // whose credentials are sent, for the diagnosis
+	Busy     string            // the button to disable while the call runs
+	To       string            // upstream name; "" for the one chosen now
+}
+
+// jsonHeader is the Content-Type of every JSON call.
+var jsonHeader = contract.Header{Name: "Content-Type", Value: "application/json"}
+
+// acceptJSON asks for JSON (Jira answers some errors in HTML otherwise).
+var acceptJSON = contract.Header{Name: "Accept", Value: "application/json"}
+
+// send runs c in the background, logs the exchange, diagnoses it and then
+// calls done with both (on the UI goroutine).
+//
+// The answer is dispatched through the root's context, not ctx: go-app
+// drops a dispatch whose component has gone, and an answer must land even
+// when the page that sent the request was left meanwhile. The root is
+// mounted for the app's whole life.
+func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchange, d diagnosis.Diagnosis)) {
+	up, ok := targets.current()
+	if c.To != "" {
+		up, ok = targets.upstream(c.To)
+	}
+	if !ok {
+		journal.diag = noTargetDiagnosis(targets)
+		publish(ctx, keyLog)
+		return
+	}
+	header := append([]contract.Header(nil), c.Header...)
+	if cookie := session.cookieFor(up.Name, c.Auth); cookie != "" {
+		// The browser cannot set Cookie itself: the proxy turns this into
+		// the only Cookie header Jira sees.
+		header = append(header, contract.Header{Name: contract.HeaderCookie, Value: cookie})
+	}
+	if c.Busy != "" {
+		setBusy(ctx, c.Busy, true)
+	}
+	req := fetch.Request{Method: c.Method, URL: Href("/proxy/" + up.Name + c.Path), Header: header, Body: c.Body}
+	started, sentIn := time.Now(), epoch
+	root := ctx.Dispatcher().Context()
+	ctx.Async(func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		resp, err := fetch.Do(cctx, req)
+		root.Dispatch(func(ctx app.Context) {
+			if epoch != sentIn {
+				return // sent before "Forget secrets"
+			}
+			x := contract.Exchange{
+				Method: c.Method, Path: c.Path, Target: up.Name, TargetURL: up.URL, Sandbox: up.Sandbox,
+				Auth: c.Auth, Username: c.Username, RequestHeader: header, RequestBody: c.Body,
+				Status: resp.Status, ResponseHeader: resp.Header, ResponseBody: resp.Body,
+				Duration: resp.Duration, Started: started,
+			}
+			if err != nil {
+				x.Err = err.Error()
+			}
+			l := &journal
+			x = l.add(x)
+			d := diagnosis.Diagnose(x)
+			if up.Name == targets.target || l.diag == nil {
+				// An answer from a Jira no longer selected is logged, but
+				// does not take over the diagnosis of the one chosen now.
+				l.diag = &d
+			}
+			if c.Busy != "" {
+				setBusy(ctx, c.Busy, false)
+			}
+			if done != nil {
+				done(ctx, x, d)
+			}
+			publish(ctx, keyLog)
+		})
+	})
+}
+
+// setDiagnosis replaces the diagnosis with one the lab tells itself.
+func setDiagnosis(ctx app.Context, d diagnosis.Diagnosis) {
+	journal.diag = &d
+	publish(ctx, keyLog)
+}
+
+// noTargetDiagnosis says why a request could not be sent.
+func noTargetDiagnosis(t targetState) *diagnosis.Diagnosis {
+	if t.status == loadingErr {
+		return &diagnosis.Diagnosis{Level: diagnosis.LevelBad, Title: "The lab could not load its list of Jiras.",
+			Lines: []string{t.err, "Press Retry next to the Jira selector at the top right once the lab server is reachable again."}}
+	}
+	return &diagnosis.Diagnosis{Level: diagnosis.LevelWarn, Title: "No Jira is selected.",
+		Lines: []string{"Pick a Jira in the selector at the top right; the list comes from the lab server (-upstream flags and the built-in sandbox)."}}
+}
+
+// forgetSecrets clears every password, the cookie and the log (which holds
+// Authorization headers and session ids), on screen too. It is a plain
+// call, not an action: it must take effect before any answer still in
+// flight lands, and actions run on goroutines of their own.
+func forgetSecrets(ctx app.Context) {
+	epoch++ // requests in flight are abandoned: nothing may wait for them
+	journal = logState{nextID: journal.nextID, reveal: journal.reveal}
+	busy.on = map[string]bool{}
+	session.forget()
+	basic.forget()
+	password.forget()
+	publish(ctx, keyLog, keyBusy, keySession, keyBasic, keyPassword)
+	syncFields() // the password fields, and the pasted cookie, empty on screen too
+}
