@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"crypto/tls"
+	"jiraauthlab/internal/testkit"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -21,7 +22,7 @@ const (
 
 // TestXSRFFilter walks XsrfResourceFilter's three steps.
 func TestXSRFFilter(t *testing.T) {
-	var logs syncBuffer
+	var logs testkit.SyncBuffer
 	h := newHarness(t, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	sid := h.login("fred", "fred")
 	self := h.srv.URL

@@ -1,9 +1,9 @@
 package sandbox
 
 import (
-	"bytes"
 	"fmt"
 	"io"
+	"jiraauthlab/internal/testkit"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -116,7 +116,7 @@ func TestPanicRecovery(t *testing.T) {
 // TestLogsHoldNoSecrets sends passwords, cookies and tokens at debug level and
 // checks that none of them reaches the log.
 func TestLogsHoldNoSecrets(t *testing.T) {
-	var buf syncBuffer
+	var buf testkit.SyncBuffer
 	h := newHarness(t, Options{Logger: slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	sid := h.login("fred", "fred")
 	res := h.do(req{method: "POST", path: "/rest/pat/latest/tokens", basic: "fred:fred", header: jsonHeader, body: `{"name":"t"}`})
@@ -135,23 +135,6 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 			t.Errorf("log contains %q:\n%s", secret, log)
 		}
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestConcurrentUse runs every kind of state change at once; -race checks it.
