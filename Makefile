@@ -32,11 +32,11 @@ define ensure_cmd
 	  fi; }
 endef
 
-.PHONY: help build wasm run test vet staticcheck unit tools brotli chromium nginx binaryen bench bench-smoke clean
+.PHONY: help build wasm run test vet staticcheck unit clients tools brotli chromium nginx binaryen node pyjira bench bench-smoke clean
 
 help:
 	@echo "make run    build everything and start the lab (app :8080, sandbox :8090)"
-	@echo "make test   vet, staticcheck, race unit tests, fuzz seeds, browser end-to-end tests"
+	@echo "make test   vet, staticcheck, race unit tests, fuzz seeds, browser end-to-end tests, client libraries"
 	@echo "make build  produce $(BIN) with the web assets and compressed wasm embedded"
 	@echo "make bench  performance figures as ratios against same-run baselines"
 
@@ -61,18 +61,20 @@ $(BIN): web/app.wasm web/app.wasm.br web/app.wasm.gz $(SERVER_SRC)
 run: build
 	./$(BIN)
 
-test: vet staticcheck build chromium unit bench-smoke
+test: vet staticcheck build chromium unit clients bench-smoke
 
 vet:
 	@test -z "$$(gofmt -l wasm server web contract internal)" || { echo "gofmt needed:"; gofmt -l wasm server web contract internal; exit 1; }
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
 	cd server/bench && $(GO) vet ./... && GOOS=js GOARCH=wasm $(GO) vet ./floor/...
+	cd server/sandbox/clients && $(GO) vet ./...
 
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
 	GOOS=js GOARCH=wasm $(STATICCHECK) ./wasm/...
 	cd server/bench && $(STATICCHECK) ./...
+	cd server/sandbox/clients && $(STATICCHECK) ./...
 
 $(STATICCHECK):
 	GOFLAGS= GOBIN=$(GOBIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
@@ -81,6 +83,13 @@ $(STATICCHECK):
 # which drive the binary built above in headless Chromium).
 unit: build chromium
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+# The real client libraries' flows against the sandbox (server/sandbox/clients,
+# its own module, so go-jira stays out of the product's go.mod): go-jira in
+# process, npm's jira-client and Debian's python3-jira as their users run them.
+clients: node pyjira
+	cd server/sandbox/clients/js && npm ci --no-audit --no-fund --loglevel=error
+	cd server/sandbox/clients && $(GO) test -race -count=1 -timeout 5m ./...
 
 # Performance figures as ratios against baselines measured in the same run
 # (server/bench, its own module): prints a table, writes .bench/*.json.
@@ -94,7 +103,7 @@ bench: build brotli chromium nginx binaryen
 bench-smoke: build brotli chromium nginx
 	cd server/bench && $(GO) test -race -count=1 -timeout 5m ./...
 
-tools: brotli chromium nginx binaryen $(STATICCHECK)
+tools: brotli chromium nginx binaryen node pyjira $(STATICCHECK)
 
 brotli:
 	$(call ensure_cmd,brotli,brotli)
@@ -108,6 +117,21 @@ nginx:
 
 binaryen:
 	$(call ensure_cmd,wasm-opt,binaryen,wasm-opt's gain is not measured)
+
+node:
+	$(call ensure_cmd,npm,nodejs npm)
+
+# Debian's python3-jira, the Python client (PyPI is not reached here); the
+# test finds it through /usr/bin/python3 when another python3 comes first.
+pyjira:
+	@/usr/bin/python3 -c 'import jira' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "make: installing python3-jira (the Python client the sandbox is tested with)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-jira; } >/dev/null \
+	      || { echo "make: apt-get install python3-jira failed"; exit 1; }; \
+	  else \
+	    echo "make: python3-jira is missing: install it with 'sudo apt-get install python3-jira'"; exit 1; \
+	  fi; }
 
 clean:
 	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz .testout
