@@ -57,23 +57,43 @@ func (r *reading) isXSRF() bool {
 	return r.x.Status == 403 && strings.Contains(r.x.ResponseBody, "XSRF check failed")
 }
 
-// xsrf: 403 "XSRF check failed", Jira's form-token rule (seed 001).
+// xsrf: 403 "XSRF check failed" from the XSRF filter of Jira's REST plugin
+// (XsrfResourceFilter; JIRA-FACTS.md "Form token / XSRF"). It decides in
+// three steps: a browser's User-Agent on a mutating method needs Jira's own
+// Origin or Referer; a form-like body needs X-Atlassian-Token: no-check;
+// the rest passes. The story names the step that refused.
 func (r *reading) xsrf() {
 	x := r.x
 	ct := x.SentHeader("Content-Type")
 	token := strings.TrimSpace(x.SentHeader(jira.HeaderToken))
-	r.set(LevelBad, "XSRF check failed: Jira wants X-Atlassian-Token: no-check on this POST.",
-		"Jira's form-token check — its protection against cross-site request forgery — refused this request with 403 and the body XSRF check failed.",
-		"The rule (seed 001): a form-encoded (application/x-www-form-urlencoded) or multipart/form-data POST, such as POST /rest/api/2/issue/{key}/attachments, sent with a session cookie or anonymously must carry the header X-Atlassian-Token: no-check (client libraries send nocheck, which works too). Requests authenticated with basic auth are exempt: a foreign page cannot add an Authorization header.")
-	isForm := strings.Contains(strings.ToLower(ct), "form")
+	agent := x.SentHeader(contract.HeaderUserAgent)
 	switch {
+	case jira.BrowserAgent(agent):
+		r.set(LevelBad, "XSRF check failed: Jira refuses a "+orNone(x.Method)+" from a browser's User-Agent.",
+			"Jira's XSRF filter refused this request with 403 XSRF check failed because its User-Agent ("+agent+") names a browser and neither its Origin nor its Referer is Jira's own site. A browser's "+orNone(x.Method)+" is refused whatever its content type, even with X-Atlassian-Token: no-check.",
+			"Curl and scripts send their own User-Agent (curl/8…, python-requests/…, Go-http-client/…), so the same call succeeds there: Atlassian's knowledge base, \"REST API calls with a browser User-Agent header may fail CSRF checks\". Tools that call Jira from a browser page (or copy a browser's User-Agent) meet it on search and on issue creation.",
+			"The fix: do not send a browser's User-Agent from a script. A page that must call Jira from the browser has to come from Jira's own origin, or from an origin Jira's CORS allow-list names. The lab's proxy sends JiraAuthLab/<version> for this reason; this request asked for a browser's User-Agent on purpose.")
 	case token != "" && !strings.EqualFold(token, "no-check") && !strings.EqualFold(token, "nocheck"):
-		r.add("This request carried X-Atlassian-Token: " + token + "; Jira only accepts no-check.")
-	case isForm:
-		r.add("This request was a form (Content-Type: " + ct + ") sent " + authPhrase(x.Auth) + " without X-Atlassian-Token: add X-Atlassian-Token: no-check, or use basic auth.")
+		r.set(LevelBad, "XSRF check failed: X-Atlassian-Token must be no-check.",
+			"Jira's XSRF filter refused this request with 403: it carried X-Atlassian-Token: "+token+", and only no-check (or the deprecated nocheck) lets a form-like body past the check.")
+	case ct == "" || isFormLike(ct):
+		r.set(LevelBad, "XSRF check failed: a form POST needs X-Atlassian-Token: no-check.",
+			"Jira's XSRF filter refused this request with 403. A "+orNone(x.Method)+" whose body is form-like — application/x-www-form-urlencoded, multipart/form-data or text/plain, or no Content-Type at all (this one: "+orNone(ct)+") — is what a foreign web page could make a browser send, so Jira wants proof that it is not: the header X-Atlassian-Token: no-check (client libraries send nocheck, which works too), or a valid form token (atl_token).",
+			"No way of logging in is exempt: basic auth, a session cookie, a personal access token and anonymous calls are treated alike. This one was sent "+authPhrase(x.Auth)+". Atlassian's attachment example sends -u admin:admin together with -H \"X-Atlassian-Token: no-check\" — POST /rest/api/2/issue/{key}/attachments is where most people meet it.")
+		if x.Auth == contract.AuthBasic {
+			r.add("Seed 001 says a request with basic authentication needs no token. That sentence describes the older form-token rule of Jira's web pages (its actions, such as a form on /secure/…), not this filter of the REST API: add the header.")
+		}
 	default:
-		r.add("This request was not a form (Content-Type: " + orNone(ct) + "), so the likely cause is a browser Origin header: Jira also refuses a POST that carries the Origin of another site. The lab's proxy never forwards Origin; a reverse proxy in front of Jira should not either.")
+		r.set(LevelBad, "XSRF check failed on a "+orNone(x.Method)+" that is not a form.",
+			"Jira's XSRF filter refused this request with 403, yet it was not form-like (Content-Type: "+orNone(ct)+") and its User-Agent names no browser. Something on the way probably made it look like a browser's: a proxy that adds a browser's User-Agent, or an Origin or Referer of another site (the lab's proxy forwards neither).")
 	}
+}
+
+// isFormLike reports whether a Content-Type is one a cross-site form can
+// send: the ones the XSRF filter checks.
+func isFormLike(contentType string) bool {
+	ct := strings.ToLower(contentType)
+	return strings.Contains(ct, "application/x-www-form-urlencoded") || strings.Contains(ct, "multipart/form-data") || strings.Contains(ct, "text/plain")
 }
 
 // login: POST /rest/auth/1/session, any answer but 401.
@@ -94,7 +114,8 @@ func (r *reading) login() {
 		r.jiraSays()
 	case 415:
 		r.set(LevelWarn, "Jira does not accept this login's Content-Type (415).",
-			"Send the credentials as JSON with Content-Type: application/json (this request had Content-Type: "+orNone(x.SentHeader("Content-Type"))+").")
+			"Send the credentials as JSON with Content-Type: application/json (this request had Content-Type: "+orNone(x.SentHeader("Content-Type"))+").",
+			unsupportedMediaType)
 		r.jiraSays()
 	default:
 		r.byStatus()
@@ -192,6 +213,8 @@ func (r *reading) wrongCredentials() {
 	line := "Jira answered 401 with X-Seraph-LoginReason: " + orNone(x.Header(jira.HeaderLoginReason))
 	if b := strings.TrimSpace(x.ResponseBody); strings.HasPrefix(b, "Basic Authentication Failure") {
 		line += " and the page \"" + b + "\""
+	} else if reason := jira.ErrorPageReason(x.ResponseBody); reason != "" {
+		line += " and its HTML error page \"Unauthorized (401)\", whose message reads \"" + reason + "\""
 	}
 	if wa := x.Header(contract.HeaderWWWAuthenticate); wa != "" {
 		line += ", and WWW-Authenticate: " + wa + " (the proxy renamed it X-Jira-WWW-Authenticate, so the browser shows no login dialog of its own)"
@@ -230,8 +253,14 @@ func (r *reading) sessionEnded() {
 	if user != "" {
 		as += " (X-AUSERNAME: " + user + ")"
 	}
-	r.set(LevelWarn, "The session is no longer valid: Jira treated the cookie as anonymous (401).",
-		"The request carried "+sent+", yet Jira answered 401 "+as+": it no longer knows that session, and an unknown or expired JSESSIONID counts as no login at all.",
+	r.set(LevelWarn, "Your session ended: Jira refused the cookie (401).",
+		"The request carried "+sent+", yet Jira answered 401 "+as+": it no longer knows that session.")
+	if strings.HasSuffix(r.path, "/search") {
+		r.add("This search would otherwise have run as anonymous. Jira refuses a REST request whose cookie is expired or unknown — on every resource, even one anonymous users may read — instead of quietly answering as anonymous with fewer results (JRA-25405); only /rest/auth/… is exempt, so that you can log in again.")
+	} else {
+		r.add("Jira refuses a REST request whose cookie is expired or unknown on every resource but /rest/auth/… (JRA-25405): a script learns that its session ended instead of quietly getting an anonymous answer.")
+	}
+	r.add(
 		"A session ends when you log out (DELETE /rest/auth/1/session), when it sits idle longer than Jira's timeout (300 minutes by default), when Jira restarts, or when an administrator ends it (on the sandbox: POST /_sandbox/expire-sessions). Seed 001: \"If you use REST with a cookie that has expired, you will receive a 401 error response\".")
 	r.d.OfferRelogin = true
 	if x.Auth == contract.AuthPasted {
@@ -249,7 +278,7 @@ func (r *reading) logout() {
 	r.set(LevelOK, "Logged out: the session is over (204).",
 		"Jira answered 204 No Content with X-Seraph-LoginReason: "+orNone(x.Header(jira.HeaderLoginReason))+": the session has ended on the server.")
 	if x.Auth == contract.AuthBasic || x.Auth == contract.AuthBearer {
-		r.add("This request authenticated with an Authorization header, so there was no session to end; Jira still answers 204 (seed 002).")
+		r.add("This request authenticated with an Authorization header: the session Jira ended is the one it opened for this very request (a successful basic-auth request opens one); Jira answers 204 all the same (seed 002).")
 		return
 	}
 	r.add("The cookie the lab holds is now worthless. The lab keeps sending it on purpose: the next call shows Jira's 401 for an ended session.")
@@ -299,3 +328,31 @@ func (r *reading) myself() {
 		r.add("Email address: " + v.Email + ".")
 	}
 }
+
+// credentialsIgnored: Jira answered, but as anonymous, to a request that
+// carried credentials. Refused credentials do not always fail loudly: on
+// Cloud many resources answer as anonymous (brekkylab/backlot issue 123),
+// and users report the same on Server (go-jira issue 8); X-AUSERNAME:
+// anonymous is the tell (JIRA-FACTS.md, "More real answers").
+func (r *reading) credentialsIgnored() bool {
+	switch r.x.Auth {
+	case contract.AuthBasic, contract.AuthBearer, contract.AuthSession, contract.AuthPasted:
+	default:
+		return false
+	}
+	return r.x.Status >= 200 && r.x.Status < 300 && strings.EqualFold(strings.TrimSpace(r.x.Header(jira.HeaderUser)), jira.Anonymous)
+}
+
+// anonymousAnswer tells a 2xx that Jira gave as anonymous despite credentials.
+func (r *reading) anonymousAnswer() {
+	x := r.x
+	r.set(LevelWarn, "Jira ignored your credentials: it answered as anonymous ("+strconv.Itoa(x.Status)+").",
+		"The request was sent "+authPhrase(x.Auth)+", yet the answer carries X-AUSERNAME: anonymous: Jira did not take the credentials, and answered what anyone may see.",
+		"That is the tell to look for. Refused credentials do not always fail loudly: many resources answer an anonymous caller with 200 — an empty search, fewer issues, a 404 for an issue you could see — and only a resource that needs a user, such as GET /rest/api/2/myself, answers 401. Check the credentials with /rest/api/2/myself before trusting an empty result.")
+	if n, ok := jira.SearchTotal(x.ResponseBody); ok {
+		r.add("This answer lists " + plural(n, "issue") + ": what anonymous may browse, not what the user would see.")
+	}
+}
+
+// unsupportedMediaType explains Jersey's 415, the commonest curl mistake.
+const unsupportedMediaType = "A resource that reads JSON answers 415 Unsupported Media Type before anything else — before the password is checked and before the XSRF filter — when the body comes without Content-Type: application/json. It is the commonest curl mistake: curl -d sends application/x-www-form-urlencoded unless you add -H \"Content-Type: application/json\"."

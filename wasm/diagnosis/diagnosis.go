@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"jiraauthlab/contract"
+	"jiraauthlab/wasm/cookies"
 	"jiraauthlab/wasm/jira"
 )
 
@@ -84,6 +85,7 @@ var rules = []rule{
 	{"unauthorized", func(r *reading) bool { return r.x.Status == 401 }, (*reading).unauthorized},
 	{"logout", func(r *reading) bool { return r.onSession("DELETE") && r.x.Status == 204 }, (*reading).logout},
 	{"whoami", func(r *reading) bool { return r.onSession("GET") && r.x.Status == 200 }, (*reading).whoami},
+	{"credentials-ignored", (*reading).credentialsIgnored, (*reading).anonymousAnswer},
 	{"password-policy", (*reading).onPasswordPolicy, (*reading).passwordPolicy},
 	{"myself", func(r *reading) bool { return strings.HasSuffix(r.path, "/myself") && r.x.Status == 200 }, (*reading).myself},
 	{"bad-jql", func(r *reading) bool { return strings.HasSuffix(r.path, "/search") && r.x.Status == 400 }, (*reading).badJQL},
@@ -130,7 +132,12 @@ func (r *reading) basicNote() {
 		return
 	}
 	r.add("Basic auth sends Authorization: Basic base64(user:password) with every request. Base64 is an encoding, not encryption: anyone who sees the header can decode the password, so send it only over HTTPS.",
-		"Basic auth creates no session: Jira checks the password on every request, and failures count towards CAPTCHA like any other login.")
+		"Jira checks the password on every request, and failures count towards CAPTCHA like any other login.")
+	if id := x.Header(jira.HeaderSessionID); id != "" || len(cookies.SetCookieLines(x.ResponseHeader)) > 0 {
+		// A Jira 8.20 capture (JIRA-FACTS.md, "More real answers"): a
+		// successful basic-auth request opens a session too.
+		r.add("Jira also opened a session for this request (X-ASESSIONID: " + orNone(id) + ") and set its JSESSIONID cookie: a client that keeps cookies (curl -c/-b, a browser, requests.Session) sends that cookie next, and Jira then takes the cookie, not the password. The lab keeps no cookie from basic auth: it sends the password every time, as the header above shows.")
+	}
 	if strings.HasPrefix(strings.ToLower(x.TargetURL), "http://") && !x.Sandbox {
 		r.add("This Jira is reached over plain http://: the password crosses the network readable by anyone on the way.")
 	}
@@ -144,6 +151,10 @@ func (r *reading) jiraSays() {
 	}
 	if len(msgs) > 0 {
 		r.add("Jira says: " + strings.Join(msgs, " / "))
+		return
+	}
+	if reason := jira.ErrorPageReason(r.x.ResponseBody); reason != "" {
+		r.add("Jira's error page says: " + reason)
 		return
 	}
 	if b := strings.TrimSpace(r.x.ResponseBody); b != "" && !strings.HasPrefix(b, "<") && !strings.HasPrefix(b, "{") && !strings.HasPrefix(b, "[") {

@@ -248,10 +248,10 @@ func TestDiagnose401(t *testing.T) {
 			want: []string{"Basic Authentication Failure - Reason : AUTHENTICATED_FAILED", "CAPTCHA", "no usable Jira password"}, not: []string{"WWW-Authenticate"}},
 		{name: "login empty username", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "", 401, `{"errorMessages":["Login failed"],"errors":{}}`, "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATED_FAILED"),
 			level: LevelBad, title: "the user", want: []string{"The username was empty."}},
-		{name: "session ended", x: expired, level: LevelWarn, title: "session is no longer valid",
+		{name: "session ended", x: expired, level: LevelWarn, title: "Your session ended",
 			want: []string{"X-AUSERNAME: anonymous", "Cookie: JSESSIONID=" + mask.Secret, "idle", "DELETE /rest/auth/1/session", "/_sandbox/expire-sessions", "Log in again"},
 			not:  []string{"9FCC43C7028820D37F2B4C9666E13B0E", "AUTHENTICATED_FAILED"}, relogin: true},
-		{name: "pasted cookie ended", x: pasted, level: LevelWarn, title: "session is no longer valid", want: []string{"pasted by hand"}, relogin: true, sso: true},
+		{name: "pasted cookie ended", x: pasted, level: LevelWarn, title: "Your session ended", want: []string{"pasted by hand"}, relogin: true, sso: true},
 		{name: "no credentials", x: anon, level: LevelWarn, title: "no credentials",
 			want: []string{"no Authorization header", "X-AUSERNAME: anonymous", "seed 000", "You are not authenticated"}},
 		{name: "no credentials, issue", x: issue, level: LevelWarn, title: "no credentials", want: []string{"Login Required"}},
@@ -308,11 +308,27 @@ func TestDiagnoseXSRF(t *testing.T) {
 		"Content-Type", "multipart/form-data; boundary=x")
 	wrongToken := withRequest(multipart, "X-Atlassian-Token", "yes")
 	jsonOrigin := withRequest(rec("POST", "/rest/api/2/search", contract.AuthSession, "", 403, "XSRF check failed", hdrs...), "Content-Type", "application/json")
+	// The sandbox's answers (server/sandbox/xsrf.go), recorded through the proxy.
+	chrome := "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+	browser := withRequest(rec("POST", "/rest/api/2/search", contract.AuthBasic, "fred", 403, "XSRF check failed", hdrs...),
+		"Content-Type", "application/json", "X-Atlassian-Token", "no-check", "X-Jira-User-Agent", chrome)
+	mozillaOnly := withRequest(jsonOrigin, "X-Jira-User-Agent", "Mozilla/5.0")
+	basicAttachment := withRequest(rec("POST", "/rest/api/2/issue/TEST-1/attachments", contract.AuthBasic, "fred", 403, "XSRF check failed", hdrs...),
+		"Content-Type", "multipart/form-data; boundary=x")
+	noType := rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 403, "XSRF check failed", "x-arequestid", "1", "x-ausername", "anonymous")
+	noType.RequestHeader = nil
 	runDiagnose(t, []diagCase{
 		{name: "multipart with cookie", x: multipart, level: LevelBad, title: "X-Atlassian-Token: no-check",
-			want: []string{"XSRF check failed", "multipart/form-data", "with a session cookie", "basic auth are exempt", "nocheck", "seed 001"}},
-		{name: "wrong token value", x: wrongToken, level: LevelBad, title: "X-Atlassian-Token: no-check", want: []string{"X-Atlassian-Token: yes; Jira only accepts no-check"}},
-		{name: "json with browser origin", x: jsonOrigin, level: LevelBad, title: "XSRF", want: []string{"Origin", "application/json"}},
+			want: []string{"XSRF check failed", "multipart/form-data", "with a session cookie", "No way of logging in is exempt", "nocheck", "-u admin:admin"},
+			not:  []string{"Seed 001 says"}},
+		{name: "attachment with basic auth", x: basicAttachment, level: LevelBad, title: "X-Atlassian-Token: no-check",
+			want: []string{"with basic auth", "No way of logging in is exempt", "Seed 001 says a request with basic authentication needs no token", "older form-token rule"}},
+		{name: "wrong token value", x: wrongToken, level: LevelBad, title: "X-Atlassian-Token must be no-check", want: []string{"X-Atlassian-Token: yes", "only no-check"}},
+		{name: "browser user agent", x: browser, level: LevelBad, title: "browser's User-Agent",
+			want: []string{chrome, "even with X-Atlassian-Token: no-check", "REST API calls with a browser User-Agent header may fail CSRF checks", "curl", "JiraAuthLab/"}},
+		{name: "Mozilla alone is no browser", x: mozillaOnly, level: LevelBad, title: "not a form", not: []string{"browser's User-Agent ("}},
+		{name: "no content type at all", x: noType, level: LevelBad, title: "form POST", want: []string{"no Content-Type at all", "(none)"}},
+		{name: "json, no browser", x: jsonOrigin, level: LevelBad, title: "not a form", want: []string{"Origin", "application/json"}},
 	})
 }
 
@@ -329,7 +345,7 @@ func TestDiagnoseSessionResource(t *testing.T) {
 		{name: "who am I", x: whoami, level: LevelOK, title: "You are fred: Jira recognised the session cookie",
 			want: []string{"X-AUSERNAME", "X-ASESSIONID", "loginCount 13, failedLoginCount 4"}},
 		{name: "logout", x: logout, level: LevelOK, title: "Logged out", want: []string{"204", "X-Seraph-LoginReason: OUT", "next call shows Jira's 401"}},
-		{name: "logout with basic auth", x: basicLogout, level: LevelOK, title: "Logged out", want: []string{"no session to end", "seed 002"}},
+		{name: "logout with basic auth", x: basicLogout, level: LevelOK, title: "Logged out", want: []string{"opened for this very request", "seed 002"}},
 		{name: "myself", x: myself, level: LevelOK, title: "You are Sam S. O. (sso-user): Jira recognised the pasted session cookie", want: []string{"sso-user@example.com"}},
 		{name: "session GET with latest", x: func() contract.Exchange { x := whoami; x.Path = "/rest/auth/latest/session?x=1"; return x }(), level: LevelOK, title: "You are fred"},
 	})
@@ -339,10 +355,18 @@ func TestDiagnoseBasicOK(t *testing.T) {
 	myself := rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 200,
 		`{"self":"http://127.0.0.1:8090/rest/api/2/user?username=fred","key":"fred","name":"fred","emailAddress":"fred@example.com","displayName":"Fred F. User","active":true,"timeZone":"Australia/Sydney"}`,
 		"content-type", jsonCT, "x-arequestid", "733x32x1", "x-ausername", "fred", "x-seraph-loginreason", "OK")
+	// A Jira 8.20 capture: a successful basic-auth request opens a session.
+	withSession := myself
+	withSession.ResponseHeader = append(append([]contract.Header(nil), myself.ResponseHeader...),
+		contract.Header{Name: "x-asessionid", Value: "1dr4x7k"},
+		contract.Header{Name: "x-jira-set-cookie", Value: "JSESSIONID=CEEF8F57701C09DCAB26601E9215EEA9; Path=/; HttpOnly, atlassian.xsrf.token=SERC-PL1D-E0NM-CWQF_813c_lin; Path=/"})
 	issue := rec("GET", "/rest/api/2/issue/QA-31", contract.AuthBasic, "fred", 200, `{"key":"QA-31"}`, "content-type", jsonCT, "x-arequestid", "1", "x-ausername", "fred", "x-seraph-loginreason", "OK")
 	runDiagnose(t, []diagCase{
 		{name: "myself", x: myself, level: LevelOK, title: "You are Fred F. User (fred): Jira recognised the basic auth credentials",
-			want: []string{"Authorization: Basic base64(user:password)", "not encryption", "HTTPS", "creates no session", "X-Seraph-LoginReason: OK"},
+			want: []string{"Authorization: Basic base64(user:password)", "not encryption", "HTTPS", "every request", "X-Seraph-LoginReason: OK"},
+			not:  []string{"opened a session"}},
+		{name: "basic auth opens a session", x: withSession, level: LevelOK, title: "You are",
+			want: []string{"opened a session for this request (X-ASESSIONID: 1dr4x7k)", "The lab keeps no cookie from basic auth"},
 			not:  []string{"plain http://"}},
 		{name: "issue", x: issue, level: LevelOK, title: "200 as fred", want: []string{"not encryption"}},
 		{name: "plain http to a real Jira", x: onUpstream(issue, "prod", "http://jira.example.com"), level: LevelOK, title: "200", want: []string{"plain http://"}},
@@ -468,5 +492,38 @@ func FuzzDiagnose(f *testing.F) {
 		if d := Diagnose(x); d.Title == "" || len(d.Lines) == 0 {
 			t.Fatalf("Diagnose(%+v) = %+v; want a title and a line", x, d)
 		}
+	})
+}
+
+// What issue 13 taught the diagnosis: the stories of a Jira as it really is.
+func TestDiagnoseRealJira(t *testing.T) {
+	invalidCookie := `<html><head><title>Unauthorized (401)</title></head><body><div class="aui-message aui-message-warning warning">
+<p>Encountered a <code>&quot;401 - Unauthorized&quot;</code> error while loading this page.</p>
+<p>os_authType was &#39;any&#39; and an invalid cookie was sent.</p>
+<p><a href="http://127.0.0.1:8090/secure/MyJiraHome.jspa">Go to Jira home</a></p></div></body></html>`
+	basicFailed := strings.Replace(invalidCookie, "os_authType was &#39;any&#39; and an invalid cookie was sent.", "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED", 1)
+	expiredSearch := rec("POST", "/rest/api/2/search", contract.AuthSession, "", 401, invalidCookie, "content-type", "text/html;charset=UTF-8", "x-arequestid", "1", "x-ausername", "anonymous")
+	ignored := rec("POST", "/rest/api/2/search", contract.AuthBasic, "fred", 200, `{"startAt":0,"maxResults":50,"total":0,"issues":[]}`, "x-arequestid", "1", "x-ausername", "anonymous")
+	form := withRequest(rec("POST", "/rest/api/2/search", contract.AuthNone, "", 415, `{"errorMessages":["Unsupported media type: this resource reads application/json."],"errors":{}}`, "x-arequestid", "1"),
+		"Content-Type", "application/x-www-form-urlencoded")
+	runDiagnose(t, []diagCase{
+		{name: "expired cookie on a search", x: expiredSearch, level: LevelWarn, title: "Your session ended",
+			want: []string{"would otherwise have run as anonymous", "JRA-25405", "/rest/auth/", "os_authType was 'any' and an invalid cookie was sent."}, relogin: true},
+		{name: "expired cookie elsewhere", x: rec("GET", "/rest/api/2/serverInfo", contract.AuthSession, "", 401, invalidCookie, "x-arequestid", "1", "x-ausername", "anonymous"),
+			level: LevelWarn, title: "Your session ended", want: []string{"instead of quietly getting an anonymous answer"}, not: []string{"this search"}, relogin: true},
+		{name: "credentials ignored", x: ignored, level: LevelWarn, title: "ignored your credentials",
+			want: []string{"X-AUSERNAME: anonymous", "/rest/api/2/myself", "0 issues", "with basic auth"}},
+		{name: "form body to a JSON resource", x: form, level: LevelWarn, title: "415",
+			want: []string{"application/x-www-form-urlencoded", "curl -d", "Content-Type: application/json", "before the XSRF filter"}},
+		{name: "basic auth refused, HTML page", x: rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 401, basicFailed,
+			"content-type", "text/html;charset=UTF-8", "x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATED_FAILED",
+			"x-jira-www-authenticate", `OAuth realm="http%3A%2F%2F127.0.0.1%3A8090"`),
+			level: LevelBad, title: "Basic auth refused", want: []string{`"Unauthorized (401)"`, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED", "OAuth realm"}},
+		{name: "websudo, rest plugin body", x: rec("GET", "/rest/api/2/application-properties", contract.AuthSession, "", 401, `{"message":"This resource requires WebSudo.","status-code":401}`,
+			"x-arequestid", "1", "x-ausername", "admin", "x-seraph-loginreason", "OK"),
+			level: LevelWarn, title: "WebSudo", want: []string{"Jira says: This resource requires WebSudo."}},
+		{name: "bad token, rest plugin body", x: rec("GET", "/rest/api/2/myself", contract.AuthBearer, "", 401, `{"message":"Client must be authenticated to access this resource.","status-code":401}`,
+			"x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATED_FAILED"),
+			level: LevelBad, title: "token was refused", want: []string{"Client must be authenticated to access this resource."}},
 	})
 }

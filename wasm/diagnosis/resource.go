@@ -116,7 +116,8 @@ func (r *reading) byStatus() {
 		r.jiraSays()
 	case x.Status == 415:
 		r.set(LevelWarn, "Jira does not accept this Content-Type (415).",
-			"The request had Content-Type: "+orNone(x.SentHeader("Content-Type"))+"; JSON resources want application/json.")
+			"The request had Content-Type: "+orNone(x.SentHeader("Content-Type"))+"; JSON resources want application/json.",
+			unsupportedMediaType)
 		r.jiraSays()
 	case x.Status >= 400 && x.Status < 500:
 		r.set(LevelWarn, "Jira refused the request ("+st+").")

@@ -6,6 +6,7 @@ package jira
 
 import (
 	"encoding/json"
+	"html"
 	"net/url"
 	"sort"
 	"strconv"
@@ -178,4 +179,70 @@ func String(v any) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// browserFamilies are the browser families of atlassian-http's
+// UserAgentUtil, by the text that names each in a User-Agent (matched
+// case-sensitively, first match wins). Jira's XSRF filter
+// (XsrfResourceFilter) treats a request as a browser's when its User-Agent
+// names one: "Mozilla/5.0" alone names none, a real browser's string always
+// names Gecko/, KHTML, Chrome/, Safari/ or Firefox. The sandbox imitates the
+// same list (server/sandbox/xsrf.go).
+var browserFamilies = []string{
+	"google/", "Googlebot/", "msnbot", "webcrawler/", "MSIE", "Trident/", "Edge/",
+	"Firefox", "Chrome/", "Safari/", "Opera/", "Gecko/", "Lotus-Notes/", "Netscape/",
+	"Konqueror/", "KHTML",
+}
+
+// BrowserAgent reports whether Jira's XSRF filter takes a User-Agent for a
+// browser's.
+func BrowserAgent(userAgent string) bool {
+	for _, f := range browserFamilies {
+		if strings.Contains(userAgent, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrorPageReason reads the reason from Jira's HTML error page — the page
+// titled "Unauthorized (401)" or "Forbidden (403)" whose message box says
+// 'Encountered a "401 - Unauthorized" error while loading this page.' and
+// then the reason, e.g. "Basic Authentication Failure - Reason :
+// AUTHENTICATED_FAILED" (a Jira 8.20 capture). "" when body is no such page
+// or names no reason.
+func ErrorPageReason(body string) string {
+	i := strings.Index(body, `class="aui-message`)
+	if i < 0 {
+		return ""
+	}
+	box := body[i:]
+	if end := strings.Index(box, "</div>"); end >= 0 {
+		box = box[:end]
+	}
+	for _, p := range strings.Split(box, "<p>")[1:] {
+		text := strings.TrimSpace(html.UnescapeString(stripTags(p)))
+		if text == "" || strings.HasPrefix(text, "Encountered a ") || strings.HasPrefix(text, "Go to Jira home") {
+			continue
+		}
+		return text
+	}
+	return ""
+}
+
+// stripTags drops everything between < and >.
+func stripTags(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -111,3 +111,50 @@ func TestCloudHost(t *testing.T) {
 		})
 	}
 }
+
+func TestBrowserAgent(t *testing.T) {
+	tests := []struct {
+		name, ua string
+		want     bool
+	}{
+		{"chrome", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36", true},
+		{"firefox", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", true},
+		{"mozilla alone", "Mozilla/5.0", false},
+		{"curl", "curl/8.5.0", false},
+		{"go", "Go-http-client/1.1", false},
+		{"lab", "JiraAuthLab/dev", false},
+		{"python", "python-requests/2.31.0", false},
+		{"empty", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := BrowserAgent(tt.ua); got != tt.want {
+				t.Errorf("BrowserAgent(%q) = %v; want %v", tt.ua, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestErrorPageReason(t *testing.T) {
+	page := func(reason string) string {
+		return `<html><head><title>Unauthorized (401)</title></head><body><div class="aui-message aui-message-warning warning">
+<p>Encountered a <code>&quot;401 - Unauthorized&quot;</code> error while loading this page.</p>
+<p>` + reason + `</p>
+<p><a href="/secure/MyJiraHome.jspa">Go to Jira home</a></p>
+</div></body></html>`
+	}
+	tests := []struct{ name, body, want string }{
+		{"basic failure", page("Basic Authentication Failure - Reason : AUTHENTICATED_FAILED"), "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED"},
+		{"invalid cookie, escaped", page("os_authType was &#39;any&#39; and an invalid cookie was sent."), "os_authType was 'any' and an invalid cookie was sent."},
+		{"no reason", page(""), ""},
+		{"plain text", "XSRF check failed", ""},
+		{"json", `{"errorMessages":[]}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ErrorPageReason(tt.body); got != tt.want {
+				t.Errorf("ErrorPageReason(%q) = %q; want %q", tt.body, got, tt.want)
+			}
+		})
+	}
+}
