@@ -3,7 +3,8 @@
 // their HTTP statuses, the error body, the upstream list and the exchange
 // the page records. Both the wasm and the server import it, so it imports
 // nothing of go-app or of the server (and not net/http: the wasm must stay
-// small). The outside contract it implements is shared/CONTRACT.md.
+// small). The outside contract it implements is CONTRACT.md, kept beside
+// the repository (../shared), and the README's Proxy section.
 package contract
 
 // Headers of the page ↔ proxy contract. A page cannot read Set-Cookie nor

@@ -261,3 +261,49 @@ func TestPasteWithdrawsOnlyPastedCookies(t *testing.T) {
 		}
 	})
 }
+
+// The policy is no secret: Forget secrets drops a policy request in flight
+// and asks again, and a policy wanted before the list of Jiras arrived is
+// loaded when it does — never "Loading the policy…" for good.
+func TestPolicyNeverStuckLoading(t *testing.T) {
+	withState(t, func(m labState) {
+		d := app.NewServerTester(&passwordPage{})
+		defer d.Close()
+		m.password.policyStatus, m.password.policySeq = loading, 1
+		forgetSecrets(d.Context())
+		if m.password.policyStatus != loading || m.password.policySeq != 2 {
+			t.Errorf("after Forget secrets: policy %v, request #%d; want loading, asked again (#2)", m.password.policyStatus, m.password.policySeq)
+		}
+		m.password.policyStatus, m.password.policyWanted = neverLoaded, true
+		passwordTargetChanged(d.Context())
+		if m.password.policyWanted || m.password.policySeq != 3 {
+			t.Errorf("a policy wanted before the list arrived was not asked for (wanted %v, request #%d)", m.password.policyWanted, m.password.policySeq)
+		}
+	})
+}
+
+// The log shows the User-Agent the proxy sent, and only for requests that
+// left the proxy.
+func TestLogShowsTheUserAgentSent(t *testing.T) {
+	jiraAnswer := contract.Exchange{Status: 200, ResponseHeader: []contract.Header{{Name: "x-arequestid", Value: "1"}}}
+	tests := []struct {
+		name string
+		x    contract.Exchange
+		want string // "" for no User-Agent line
+	}{
+		{"the proxy's own", jiraAnswer, "User-Agent: JiraAuthLab/dev\n"},
+		{"the page's choice", contract.Exchange{Status: 403, RequestHeader: []contract.Header{{Name: "X-Jira-User-Agent", Value: "Mozilla/5.0 Chrome/126.0"}}},
+			"User-Agent: Mozilla/5.0 Chrome/126.0\n"},
+		{"never sent: fetch failed", contract.Exchange{Err: "TypeError: Failed to fetch"}, ""},
+		{"never sent: the proxy refused", contract.Exchange{Status: 400, ResponseBody: `{"error":"bad_path","detail":"x"}`}, ""},
+		{"a Jira body that looks like the proxy's", contract.Exchange{Status: 400, ResponseBody: `{"error":"nope","detail":"x"}`}, "User-Agent: JiraAuthLab/dev\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sentHeaders(tt.x, false)
+			if tt.want == "" && strings.Contains(got, "User-Agent") || tt.want != "" && !strings.Contains(got, tt.want) {
+				t.Errorf("sentHeaders = %q; want %q", got, tt.want)
+			}
+		})
+	}
+}

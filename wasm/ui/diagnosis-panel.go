@@ -54,7 +54,10 @@ func (d *diagnosisPanel) Render() app.UI {
 // onCaptchaReset does what a Jira administrator does: clears the user's
 // failed-login count (the sandbox's control endpoint).
 func (d *diagnosisPanel) onCaptchaReset(ctx app.Context, e app.Event) {
-	user := journal.diag.CaptchaUser
+	if d.l.diag == nil { // forgotten meanwhile: the button is on its way out
+		return
+	}
+	user := d.l.diag.CaptchaUser // the user the button names
 	send(ctx, call{Method: "POST", Path: "/_sandbox/captcha/reset", Header: []contract.Header{jsonHeader},
 		Body: jsonString(map[string]string{"username": user}), Busy: "captcha-reset"},
 		func(ctx app.Context, x contract.Exchange, _ diagnosis.Diagnosis) {

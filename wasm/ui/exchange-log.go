@@ -6,6 +6,7 @@ import (
 
 	"jiraauthlab/contract"
 	"jiraauthlab/wasm/cookies"
+	"jiraauthlab/wasm/jira"
 	"jiraauthlab/wasm/mask"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -71,10 +72,20 @@ func sentHeaders(x contract.Exchange, reveal bool) string {
 		}
 		b.WriteString(name + ": " + value + "\n")
 	}
-	if !agent {
+	if !agent && reachedJira(x) {
 		b.WriteString("User-Agent: " + contract.UserAgent(labVersion()) + "\n")
 	}
 	return b.String()
+}
+
+// reachedJira reports whether the request left the proxy: an answer came,
+// and not the proxy's own error (which has none of Jira's headers).
+func reachedJira(x contract.Exchange) bool {
+	if x.Status == 0 {
+		return false
+	}
+	var e contract.ErrorBody
+	return x.Header(jira.HeaderRequestID) != "" || jsonUnmarshal(x.ResponseBody, &e) != nil || !e.Error.Known()
 }
 
 // receivedHeaders are the response headers as Jira sent them: each

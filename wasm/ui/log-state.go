@@ -166,7 +166,10 @@ func forgetSecrets(ctx app.Context) {
 	busy.on = map[string]bool{}
 	session.forget()
 	basic.forget()
-	password.forget()
+	reloadPolicy := password.forget()
 	publish(ctx, keyLog, keyBusy, keySession, keyBasic, keyPassword)
 	syncFields() // the password fields, and the pasted cookie, empty on screen too
+	if reloadPolicy {
+		loadPolicy(ctx)
+	}
 }

@@ -37,14 +37,13 @@ var password = passwordState{mode: "create", gate: &typing.Gate{}}
 func (p passwordState) updating() bool { return p.mode == "update" }
 
 // forget drops the passwords and the verdict on them, and the check in
-// flight (its answer will be dropped).
-func (p *passwordState) forget() {
+// flight (its answer will be dropped). The policy is no secret: a request
+// for it that was in flight is dropped too, so the caller asks again.
+func (p *passwordState) forget() (reloadPolicy bool) {
 	p.old, p.new = "", ""
 	p.messages, p.status, p.err = nil, neverLoaded, ""
 	p.gate.Abandon()
-	if p.policyStatus == loading {
-		p.policyStatus = neverLoaded
-	}
+	return p.policyStatus == loading
 }
 
 // loadPolicy fetches the rule sentences; hasOldPassword follows the mode.
@@ -86,7 +85,7 @@ func loadPolicy(ctx app.Context) {
 // passwordTargetChanged: the rules and the verdict belong to the Jira
 // chosen, so both are asked again of the new one.
 func passwordTargetChanged(ctx app.Context) {
-	if password.policyStatus != neverLoaded {
+	if password.policyStatus != neverLoaded || password.policyWanted {
 		loadPolicy(ctx)
 	}
 	if password.new != "" {

@@ -3,7 +3,11 @@
 // answers 404 for any route it has not registered itself.
 package ui
 
-import "github.com/maxence-charriere/go-app/v9/pkg/app"
+import (
+	"sync"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
 
 // Page routes, relative to the base path. They are part of the outside
 // contract: tests and docs link to them.
@@ -26,6 +30,11 @@ func Routes() {
 
 	// Actions the app posts, with the handlers that act on them. go-app
 	// runs such app-wide handlers on a goroutine of their own, so each hands
-	// its work to the UI goroutine, which owns the stores.
-	app.Handle(actionTargetChanged, func(ctx app.Context, _ app.Action) { ctx.Dispatch(passwordTargetChanged) })
+	// its work to the UI goroutine, which owns the stores. app.Handle writes
+	// a global map without a lock that every prerender reads: once only.
+	registerActions.Do(func() {
+		app.Handle(actionTargetChanged, func(ctx app.Context, _ app.Action) { ctx.Dispatch(passwordTargetChanged) })
+	})
 }
+
+var registerActions sync.Once

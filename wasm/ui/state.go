@@ -10,14 +10,15 @@ import "github.com/maxence-charriere/go-app/v9/pkg/app"
 // only the components observing that key re-render, so a keystroke on one
 // page re-renders that page alone. Components keep a copy: OnInit takes it
 // for the first render (also the server's prerender, which never mounts),
-// OnMount takes it again and observes the key.
+// OnMount takes it again and observes the key. (The keys are go-app's
+// state keys, apart from the local-storage keys the lab keeps.)
 const (
-	keyTarget   = "lab.target"
-	keyLog      = "lab.log"
-	keyBusy     = "lab.busy"
-	keySession  = "lab.session"
-	keyBasic    = "lab.basic"
-	keyPassword = "lab.password"
+	keyTarget   = "lab.state.target"
+	keyLog      = "lab.state.log"
+	keyBusy     = "lab.state.busy"
+	keySession  = "lab.state.session"
+	keyBasic    = "lab.state.basic"
+	keyPassword = "lab.state.password"
 )
 
 // publish hands the observers of each key a copy of its store's value, and
