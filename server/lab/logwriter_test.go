@@ -1,32 +1,15 @@
 package lab
 
 import (
-	"bytes"
+	"jiraauthlab/internal/testkit"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestLogWriterFlushesInBackgroundAndOnClose(t *testing.T) {
-	var out lockedBuffer
+	var out testkit.SyncBuffer
 	w := NewLogWriter(&out, 20*time.Millisecond)
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {

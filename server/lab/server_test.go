@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"jiraauthlab/contract"
+	"jiraauthlab/internal/testkit"
 	"jiraauthlab/server/proxy"
 )
 
@@ -183,7 +184,7 @@ func parseUpstreams(specs ...string) ([]proxy.Upstream, error) {
 // Every request leaves one log line: a proxied one the proxy's, a /proxy/
 // request refused before the proxy (a DNS-rebinding Host) the access log's.
 func TestProxyPathsLoggedOnce(t *testing.T) {
-	var out lockedBuffer
+	var out testkit.SyncBuffer
 	s := startTestServerLogging(t, Config{SandboxAddr: "127.0.0.1:0"}, slog.New(slog.NewTextHandler(&out, nil)))
 	if resp, _ := labCall(t, "GET", s.AppURL+"proxy/sandbox/rest/api/2/serverInfo", ""); resp.StatusCode != 200 {
 		t.Fatalf("proxied serverInfo: %d", resp.StatusCode)

@@ -52,27 +52,30 @@ func syntaxMessage(data []byte, at int, goText string) string {
 		return fmt.Sprintf("Invalid UTF-8 start byte 0x%02x", data[at])
 	}
 	ch := describeChar(data[at])
-	switch {
-	case strings.Contains(goText, "in literal"):
+	if strings.Contains(goText, "in literal") {
 		return fmt.Sprintf("Unrecognized token '%s': was expecting ('true', 'false' or 'null')", tokenAt(data, at))
-	case strings.Contains(goText, "in string literal"):
-		return fmt.Sprintf("Illegal unquoted character (%s): has to be escaped using backslash to be included in string value", ch)
-	case strings.Contains(goText, "in string escape code"):
-		return fmt.Sprintf("Unrecognized character escape %s", ch)
-	case strings.Contains(goText, "numeric literal"):
-		return fmt.Sprintf("Unexpected character (%s) in numeric value", ch)
-	case strings.Contains(goText, "looking for beginning of object key string"):
-		return fmt.Sprintf("Unexpected character (%s): was expecting double-quote to start field name", ch)
-	case strings.Contains(goText, "after object key:value pair"):
-		return fmt.Sprintf("Unexpected character (%s): was expecting comma to separate OBJECT entries", ch)
-	case strings.Contains(goText, "after object key"):
-		return fmt.Sprintf("Unexpected character (%s): was expecting a colon to separate field name and value", ch)
-	case strings.Contains(goText, "after array element"):
-		return fmt.Sprintf("Unexpected character (%s): was expecting comma to separate ARRAY entries", ch)
-	case strings.Contains(goText, "after top-level value"):
-		return fmt.Sprintf("Unexpected character (%s): expected end-of-input after the JSON value", ch)
+	}
+	for _, w := range jacksonWords {
+		if strings.Contains(goText, w.goContext) {
+			return fmt.Sprintf(w.format, ch)
+		}
 	}
 	return fmt.Sprintf("Unexpected character (%s): expected a valid value (number, String, array, object, 'true', 'false' or 'null')", ch)
+}
+
+// jacksonWords map the context Go's scanner names (a part of its error
+// text) to Jackson's message for the character found there, in order: the
+// first match wins ("after object key:value pair" before "after object
+// key").
+var jacksonWords = []struct{ goContext, format string }{
+	{"in string literal", "Illegal unquoted character (%s): has to be escaped using backslash to be included in string value"},
+	{"in string escape code", "Unrecognized character escape %s"},
+	{"numeric literal", "Unexpected character (%s) in numeric value"},
+	{"looking for beginning of object key string", "Unexpected character (%s): was expecting double-quote to start field name"},
+	{"after object key:value pair", "Unexpected character (%s): was expecting comma to separate OBJECT entries"},
+	{"after object key", "Unexpected character (%s): was expecting a colon to separate field name and value"},
+	{"after array element", "Unexpected character (%s): was expecting comma to separate ARRAY entries"},
+	{"after top-level value", "Unexpected character (%s): expected end-of-input after the JSON value"},
 }
 
 // describeChar is how Jackson shows a character: 'x' (code 120), or

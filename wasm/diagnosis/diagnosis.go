@@ -218,38 +218,31 @@ func containsAny(lines []string, sub string) bool {
 	return false
 }
 
+// authWords say how a request authenticated: after "sent" (how), and as
+// what Jira recognised (what).
+var authWords = map[contract.AuthKind]struct{ how, what string }{
+	contract.AuthNone:    {"anonymously", "no credentials"},
+	contract.AuthSession: {"with a session cookie", "the session cookie"},
+	contract.AuthPasted:  {"with a pasted session cookie", "the pasted session cookie"},
+	contract.AuthBasic:   {"with basic auth", "the basic auth credentials"},
+	contract.AuthBearer:  {"with a personal access token", "the personal access token"},
+	contract.AuthLogin:   {"as a login (credentials in the body)", "the login"},
+}
+
 // authPhrase says how a request authenticated, after "sent".
 func authPhrase(a contract.AuthKind) string {
-	switch a {
-	case contract.AuthSession:
-		return "with a session cookie"
-	case contract.AuthPasted:
-		return "with a pasted session cookie"
-	case contract.AuthBasic:
-		return "with basic auth"
-	case contract.AuthBearer:
-		return "with a personal access token"
-	case contract.AuthLogin:
-		return "as a login (credentials in the body)"
+	if w, ok := authWords[a]; ok {
+		return w.how
 	}
-	return "anonymously"
+	return authWords[contract.AuthNone].how
 }
 
 // credentialPhrase names what Jira recognised.
 func credentialPhrase(a contract.AuthKind) string {
-	switch a {
-	case contract.AuthSession:
-		return "the session cookie"
-	case contract.AuthPasted:
-		return "the pasted session cookie"
-	case contract.AuthBasic:
-		return "the basic auth credentials"
-	case contract.AuthBearer:
-		return "the personal access token"
-	case contract.AuthLogin:
-		return "the login"
+	if w, ok := authWords[a]; ok {
+		return w.what
 	}
-	return "no credentials"
+	return authWords[contract.AuthNone].what
 }
 
 func orNone(s string) string {
