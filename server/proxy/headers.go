@@ -109,51 +109,32 @@ func hasPrefixFold(s, prefix string) bool {
 // redirects, HSTS, CSP, CORS, Alt-Svc, Clear-Site-Data, and reporting
 // (NEL) policies.
 func renamedResponseHeader(k string) string {
-	switch k {
-	case "Set-Cookie":
-		return "X-Jira-Set-Cookie"
-	case "Set-Cookie2":
-		return "X-Jira-Set-Cookie2"
-	case "Www-Authenticate":
-		return "X-Jira-Www-Authenticate"
-	case "Location":
-		return "X-Jira-Location"
-	case "Strict-Transport-Security":
-		return "X-Jira-Strict-Transport-Security"
-	case "Clear-Site-Data":
-		return "X-Jira-Clear-Site-Data"
-	case "Alt-Svc":
-		return "X-Jira-Alt-Svc"
-	case "Content-Security-Policy":
-		return "X-Jira-Content-Security-Policy"
-	case "Content-Security-Policy-Report-Only":
-		return "X-Jira-Content-Security-Policy-Report-Only"
-	case "Access-Control-Allow-Origin":
-		return "X-Jira-Access-Control-Allow-Origin"
-	case "Access-Control-Allow-Credentials":
-		return "X-Jira-Access-Control-Allow-Credentials"
-	case "Access-Control-Allow-Headers":
-		return "X-Jira-Access-Control-Allow-Headers"
-	case "Access-Control-Allow-Methods":
-		return "X-Jira-Access-Control-Allow-Methods"
-	case "Access-Control-Expose-Headers":
-		return "X-Jira-Access-Control-Expose-Headers"
-	case "Access-Control-Max-Age":
-		return "X-Jira-Access-Control-Max-Age"
-	case "Nel":
-		return "X-Jira-Nel"
-	case "Report-To":
-		return "X-Jira-Report-To"
-	case "Reporting-Endpoints":
-		return "X-Jira-Reporting-Endpoints"
-	case "Set-Login":
-		return "X-Jira-Set-Login"
+	if nk, ok := renamedHeaders[k]; ok {
+		return nk
 	}
 	if hasPrefixFold(k, "Access-Control-") {
-		return "X-Jira-" + k // rare ones (Access-Control-Allow-Private-Network, ...)
+		return contract.HeaderPrefix + k // rare ones (Access-Control-Allow-Private-Network, ...)
 	}
 	return ""
 }
+
+// renamedHeaders maps each header renamedResponseHeader renames, in
+// canonical form, to its X-Jira- name; built once, so that renaming
+// allocates nothing per answer.
+var renamedHeaders = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"Set-Cookie", "Set-Cookie2", "Www-Authenticate", "Location",
+		"Strict-Transport-Security", "Clear-Site-Data", "Alt-Svc",
+		"Content-Security-Policy", "Content-Security-Policy-Report-Only",
+		"Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Headers",
+		"Access-Control-Allow-Methods", "Access-Control-Expose-Headers", "Access-Control-Max-Age",
+		"Nel", "Report-To", "Reporting-Endpoints", "Set-Login",
+	} {
+		m[k] = contract.HeaderPrefix + k
+	}
+	return m
+}()
 
 // renameResponseHeaders applies renamedResponseHeader to h in place. The
 // values move with their slice, so every Set-Cookie stays its own line,

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bufio"
+	"jiraauthlab/contract"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -141,4 +142,25 @@ func FuzzPath(f *testing.F) {
 			s = next
 		}
 	})
+}
+
+// The proxy renames a response header to the name the page reads it by:
+// the contract's, for the ones the contract names.
+func TestRenamedResponseHeaderMatchesTheContract(t *testing.T) {
+	tests := []struct{ upstream, want string }{
+		{"Set-Cookie", contract.HeaderSetCookie},
+		{"Www-Authenticate", contract.HeaderWWWAuthenticate},
+		{"Location", contract.HeaderLocation},
+		{"Content-Security-Policy", contract.HeaderPrefix + "Content-Security-Policy"},
+		{"Access-Control-Allow-Private-Network", contract.HeaderPrefix + "Access-Control-Allow-Private-Network"},
+		{"X-Ausername", ""},
+		{"Content-Type", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.upstream, func(t *testing.T) {
+			if got := renamedResponseHeader(tt.upstream); got != tt.want {
+				t.Errorf("renamedResponseHeader(%q) = %q; want %q", tt.upstream, got, tt.want)
+			}
+		})
+	}
 }

@@ -171,9 +171,9 @@ func (j *cookieJar) addLine(line string) error {
 	setCookie := false
 	if hasColon && !strings.Contains(name, "=") {
 		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "cookie", "x-jira-cookie":
+		case "cookie", strings.ToLower(contract.HeaderCookie):
 			line = rest
-		case "set-cookie", "x-jira-set-cookie":
+		case "set-cookie", strings.ToLower(contract.HeaderSetCookie):
 			line, setCookie = rest, true
 		}
 	}
