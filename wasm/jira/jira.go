@@ -246,3 +246,22 @@ func stripTags(s string) string {
 	}
 	return b.String()
 }
+
+// spelled is how Jira spells its own headers, by lower-case name: the
+// browser hands every header name over in lower case.
+var spelled = map[string]string{}
+
+func init() {
+	for _, h := range []string{HeaderUser, HeaderSessionID, HeaderRequestID, HeaderLoginReason, HeaderDeniedReason, HeaderToken} {
+		spelled[strings.ToLower(h)] = h
+	}
+}
+
+// Spelled returns name as Jira spells it when it is one of Jira's own
+// headers (x-ausername → X-AUSERNAME), else name unchanged.
+func Spelled(name string) string {
+	if s, ok := spelled[strings.ToLower(name)]; ok {
+		return s
+	}
+	return name
+}

@@ -158,3 +158,21 @@ func TestErrorPageReason(t *testing.T) {
 		})
 	}
 }
+
+func TestSpelled(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"x-ausername", "X-AUSERNAME"},
+		{"X-Ausername", "X-AUSERNAME"},
+		{"x-seraph-loginreason", "X-Seraph-LoginReason"},
+		{"x-authentication-denied-reason", "X-Authentication-Denied-Reason"},
+		{"content-type", "content-type"},
+		{"x-jira-set-cookie", "x-jira-set-cookie"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := Spelled(tt.in); got != tt.want {
+				t.Errorf("Spelled(%q) = %q; want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -109,6 +109,7 @@ func TestExchangeLogMasksAndSplitsCookies(t *testing.T) {
 			ResponseHeader: []contract.Header{
 				{Name: "x-jira-set-cookie", Value: "JSESSIONID=A; Path=/; HttpOnly, b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/"},
 				{Name: "content-security-policy", Value: "default-src 'self'"},
+				{Name: "x-ausername", Value: "fred"},
 			},
 			ResponseBody: `{"a":1}`})
 		html := render(t, &exchangeLog{})
@@ -118,7 +119,7 @@ func TestExchangeLogMasksAndSplitsCookies(t *testing.T) {
 			}
 		}
 		for _, want := range []string{"Cookie: JSESSIONID=", "x-jira-set-cookie: JSESSIONID=A; Path=/; HttpOnly\nx-jira-set-cookie: b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/",
-			"http://127.0.0.1:8090/rest/auth/1/session", "&#34;a&#34;: 1"} {
+			"http://127.0.0.1:8090/rest/auth/1/session", "&#34;a&#34;: 1", "X-AUSERNAME: fred"} {
 			if !strings.Contains(html, want) {
 				t.Errorf("the log lacks %q:\n%s", want, html)
 			}

@@ -88,8 +88,9 @@ func reachedJira(x contract.Exchange) bool {
 	return x.Header(jira.HeaderRequestID) != "" || jsonUnmarshal(x.ResponseBody, &e) != nil || !e.Error.Known()
 }
 
-// receivedHeaders are the response headers as Jira sent them: each
-// Set-Cookie on its own line, without the lab's own security headers.
+// receivedHeaders are the response headers as Jira sent them: its own in
+// its spelling, each Set-Cookie on its own line, without the lab's own
+// security headers.
 func receivedHeaders(x contract.Exchange) string {
 	var b strings.Builder
 	for _, h := range x.ResponseHeader {
@@ -102,7 +103,7 @@ func receivedHeaders(x contract.Exchange) string {
 			}
 			continue
 		}
-		b.WriteString(h.Name + ": " + h.Value + "\n")
+		b.WriteString(jira.Spelled(h.Name) + ": " + h.Value + "\n")
 	}
 	return b.String()
 }
