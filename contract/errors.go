@@ -12,6 +12,8 @@ const (
 	CodeForeignOrigin    ErrorCode = "foreign_origin"
 	CodeForeignHost      ErrorCode = "foreign_host"
 	CodeMethodNotAllowed ErrorCode = "method_not_allowed"
+	CodeBadMethod        ErrorCode = "bad_method"        // a method Jira's REST API does not use
+	CodeHeadersTooLarge  ErrorCode = "headers_too_large" // request headers over the listener's limit
 	CodeBodyTooLarge     ErrorCode = "body_too_large"
 	CodeUpstreamRefused  ErrorCode = "upstream_refused"
 	CodeUpstreamReset    ErrorCode = "upstream_reset"
@@ -34,7 +36,9 @@ var statuses = map[ErrorCode]int{
 	CodeMissingLabHeader: 403,
 	CodeUnknownUpstream:  404,
 	CodeMethodNotAllowed: 405,
+	CodeBadMethod:        405,
 	CodeBodyTooLarge:     413,
+	CodeHeadersTooLarge:  431,
 	CodeUpstreamRefused:  502,
 	CodeUpstreamReset:    502,
 	CodeUpstreamTLS:      502,
