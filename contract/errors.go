@@ -1,5 +1,7 @@
 package contract
 
+import "sort"
+
 // ErrorCode is the "error" field of the proxy's own answers.
 type ErrorCode string
 
@@ -56,6 +58,16 @@ func (c ErrorCode) Status() int {
 		return s
 	}
 	return 500
+}
+
+// Codes returns every code above, sorted.
+func Codes() []ErrorCode {
+	out := make([]ErrorCode, 0, len(statuses))
+	for c := range statuses {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 // Known reports whether c is one of the codes above.

@@ -47,6 +47,12 @@ func onUpstream(x contract.Exchange, name, base string) contract.Exchange {
 	return x
 }
 
+// onMethod changes an exchange's method.
+func onMethod(x contract.Exchange, method string) contract.Exchange {
+	x.Method = method
+	return x
+}
+
 // withRequest adds request headers.
 func withRequest(x contract.Exchange, kv ...string) contract.Exchange {
 	x.RequestHeader = append([]contract.Header(nil), x.RequestHeader...)
@@ -171,6 +177,10 @@ func TestDiagnoseProxyErrors(t *testing.T) {
 			level: LevelBad, title: "no Jira named nope", want: []string{"reload the page"}},
 		{name: "too large", x: pe(413, `{"error":"body_too_large","detail":"The request body is larger than the proxy's limit of 10485760 bytes (-max-body)."}`),
 			level: LevelBad, title: "413", want: []string{"-max-body"}},
+		{name: "bad method", x: onMethod(pe(405, `{"error":"bad_method","detail":"The proxy forwards only the methods Jira's REST API uses."}`), "TRACE"),
+			level: LevelBad, title: "does not forward TRACE", want: []string{"PATCH", "bad_method"}},
+		{name: "headers too large", x: pe(431, `{"error":"headers_too_large","detail":"The request headers are larger than 65536 bytes."}`),
+			level: LevelBad, title: "431", want: []string{"64 KiB", "JSESSIONID"}},
 		{name: "unknown code", x: pe(500, `{"error":"internal","detail":"error encoding failed"}`),
 			level: LevelBad, title: "500 internal", want: []string{"error encoding failed"}},
 	})

@@ -54,6 +54,14 @@ var proxyAdvice = map[contract.ErrorCode]advice{
 		return LevelBad, "The proxy has no Jira named " + orNone(x.Target) + " (404 unknown_upstream).",
 			[]string{"The lab was probably restarted with other -upstream flags: reload the page and pick a Jira in the selector at the top right."}
 	},
+	contract.CodeBadMethod: func(x contract.Exchange) (Level, string, []string) {
+		return LevelBad, "The proxy does not forward " + orNone(x.Method) + " (405 bad_method).",
+			[]string{"Jira's REST API uses GET, HEAD, POST, PUT, DELETE, PATCH and OPTIONS; the proxy forwards those and no other (CONNECT, TRACE or WebDAV's methods would only help an attacker)."}
+	},
+	contract.CodeHeadersTooLarge: func(contract.Exchange) (Level, string, []string) {
+		return LevelBad, "The request's headers are over the lab's limit (431).",
+			[]string{"The lab's server takes at most 64 KiB of request headers: a pasted cookie file or a header that large is almost always a mistake. Paste only the cookie you need (JSESSIONID=…)."}
+	},
 	contract.CodeBodyTooLarge: func(contract.Exchange) (Level, string, []string) {
 		return LevelBad, "The request body is over the proxy's limit (413).",
 			[]string{"The lab's server caps request bodies at -max-body (10MiB by default); start it with a larger -max-body to send more."}

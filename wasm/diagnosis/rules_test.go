@@ -104,3 +104,17 @@ func TestLoginReadsTheSessionOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryProxyCodeHasAdvice: the page's half of the proxy's error table
+// is complete. Not advised: the code only logged, and the lab's own 405 of
+// GET /api/upstreams, which no page request meets.
+func TestEveryProxyCodeHasAdvice(t *testing.T) {
+	for _, c := range contract.Codes() {
+		if c == contract.CodeBodyAborted || c == contract.CodeMethodNotAllowed {
+			continue
+		}
+		if _, ok := proxyAdvice[c]; !ok {
+			t.Errorf("no advice for the proxy's %q (%d)", c, c.Status())
+		}
+	}
+}
