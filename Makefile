@@ -32,13 +32,14 @@ define ensure_cmd
 	  fi; }
 endef
 
-.PHONY: help build wasm run test vet staticcheck unit clients tools brotli chromium nginx binaryen node pyjira bench bench-smoke clean
+.PHONY: help build wasm run test fuzz vet staticcheck unit clients tools brotli chromium nginx binaryen node pyjira bench bench-smoke clean
 
 help:
 	@echo "make run    build everything and start the lab (app :8080, sandbox :8090)"
 	@echo "make test   vet, staticcheck, race unit tests, fuzz seeds, browser end-to-end tests, client libraries"
 	@echo "make build  produce $(BIN) with the web assets and compressed wasm embedded"
 	@echo "make bench  performance figures as ratios against same-run baselines"
+	@echo "make fuzz   every fuzz target for FUZZTIME each (default 20s); new corpus kept in testdata/fuzz"
 
 build: $(BIN)
 
@@ -90,6 +91,12 @@ unit: build chromium
 clients: node pyjira
 	cd server/sandbox/clients/js && npm ci --no-audit --no-fund --loglevel=error
 	cd server/sandbox/clients && $(GO) test -race -count=1 -timeout 5m ./...
+
+# Every fuzz target for FUZZTIME each (default 20s): executions and new
+# corpus entries per target; new entries are kept in testdata/fuzz, which
+# plain go test replays.
+fuzz:
+	./scripts/fuzz.sh
 
 # Performance figures as ratios against baselines measured in the same run
 # (server/bench, its own module): prints a table, writes .bench/*.json.
