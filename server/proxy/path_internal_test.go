@@ -80,6 +80,7 @@ func FuzzPath(f *testing.F) {
 		"/proxy/jira/.%20/x", "/proxy/jira/%c0%ae%c0%ae/x", "/proxy/jira/%25%32%65%25%32%65/x",
 		"/proxy/jira/@evil/x", "/proxy/jira/x?../../y", "/proxy/jira/x#../y", "*",
 		"/proxy/jir%61/\xc3\xbc/x", "/proxy/jira/\xc3\xbc/%2e%2e", "/proxy/j\\ira/x",
+		"/proxy/jira/rest%2fapi%2f2%2fmyself|", "/proxy/jira/a%2fb\xc3\xbc", "http://lab/proxy/jira/a%2fb^",
 	} {
 		f.Add(s)
 	}
@@ -119,6 +120,15 @@ func FuzzPath(f *testing.F) {
 		}
 		if !strings.HasPrefix(u.Path, "/jira/") {
 			t.Fatalf("%q forwarded to path %q", target, u.Path)
+		}
+		// Every '/' forwarded below the base was a '/' of the request
+		// target: none comes from decoding an escape.
+		raw, _, _ := strings.Cut(req.RequestURI, "?")
+		if i := strings.Index(raw, "/proxy/jira"); i >= 0 {
+			sent := max(1, strings.Count(raw[i+len("/proxy/jira"):], "/"))
+			if got := strings.Count(u.EscapedPath(), "/") - 1; got != sent {
+				t.Fatalf("%q forwarded as %q: %d separators below the base; the target had %d", target, u.EscapedPath(), got, sent)
+			}
 		}
 		// Whatever a server behind does (decode once, twice, treat '\' as
 		// '/', resolve dot segments), the path stays below /jira/.

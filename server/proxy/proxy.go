@@ -221,8 +221,9 @@ func (p *Proxy) admit(rec *recorder, w http.ResponseWriter, r *http.Request) *ro
 		return fail(contract.CodeMissingLabHeader,
 			"Proxied requests must carry the header "+contract.HeaderLab+": "+contract.LabHeaderValue+".")
 	}
-	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/proxy/")
-	if !ok || r.URL.Opaque != "" || !validPath(rest) {
+	raw, ok := targetPath(r)
+	rest, isProxy := strings.CutPrefix(raw, "/proxy/")
+	if !ok || !isProxy || r.URL.Opaque != "" || !validPath(rest) {
 		return fail(contract.CodeBadPath,
 			"The path would leave the upstream's base (dot segments, empty segments, encoded separators, backslashes, ';' or control characters).")
 	}
@@ -247,14 +248,38 @@ func (p *Proxy) admit(rec *recorder, w http.ResponseWriter, r *http.Request) *ro
 	return rt
 }
 
+// targetPath returns the path of r's request target as the client sent it
+// (escapes untouched, less any prefix the caller stripped, such as the base
+// path), and false when r.URL no longer matches r.RequestURI — something
+// before the proxy decoded, cleaned or rewrote the path — or r has no
+// RequestURI (not a server request).
+//
+// URL.EscapedPath is not that: when the raw path holds a byte it does not
+// count as valid in an escaped path ('|', '^', '"', raw UTF-8, ...), it
+// re-escapes the decoded Path, and "rest%2fapi|" comes back as
+// "rest/api%7C" — an encoded separator that would pass the checks as a
+// real one. URL.RawPath is the raw path whenever it differs from Path's
+// own escaping, which EscapedPath returns otherwise.
+func targetPath(r *http.Request) (string, bool) {
+	p := r.URL.RawPath
+	if p == "" {
+		p = r.URL.EscapedPath()
+	}
+	target := r.RequestURI
+	if i := strings.IndexByte(target, '?'); i >= 0 {
+		target = target[:i]
+	}
+	return p, p != "" && strings.HasSuffix(target, p)
+}
+
 // rewrite is the ReverseProxy.Rewrite of route rt: base URL + {path} +
 // the raw query, byte for byte, and the request header rules.
 func (rt *route) rewrite(pr *httputil.ProxyRequest) {
 	in, out := pr.In.URL, pr.Out.URL
-	// admit checked this escaped path and took the name from it. Its
+	// admit checked this raw path and took the name from it. Its
 	// "/proxy/{name}" prefix has no escapes, so it is also the prefix of
 	// Path, and the rest of both is {path}.
-	esc := in.EscapedPath()
+	esc, _ := targetPath(pr.In)
 	out.Path, out.RawPath = "", ""
 	if len(esc) >= rt.prefix && len(in.Path) >= rt.prefix {
 		out.Path = in.Path[rt.prefix:]

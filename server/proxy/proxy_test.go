@@ -489,6 +489,25 @@ func TestRefused(t *testing.T) {
 			t.Errorf("upstream received %d requests", n)
 		}
 	})
+	t.Run("path changed before the proxy", func(t *testing.T) {
+		// The proxy checks and forwards the request target as the client
+		// sent it; a path some handler before it decoded or rewrote (here
+		// "a%2fb" into "a/b") is refused, as is a request no server read.
+		changed := httptest.NewRequest("GET", "/proxy/jira/a%2fb", nil)
+		changed.URL.RawPath = ""
+		changed.URL.Path = "/proxy/jira/a/b"
+		unread, _ := http.NewRequest("GET", "http://"+l.addr+"/proxy/jira/x", nil)
+		for _, r := range []*http.Request{changed, unread} {
+			r.Host = l.addr
+			r.Header.Set("X-Jira-Lab", "1")
+			rec := httptest.NewRecorder()
+			l.proxy.ServeHTTP(rec, r)
+			wantError(t, r.URL.Path, rec.Result(), rec.Body.Bytes(), 400, "bad_path")
+		}
+		if n := len(up.requests()); n != 0 {
+			t.Errorf("upstream received %d requests", n)
+		}
+	})
 	t.Run("chunked body over the limit", func(t *testing.T) {
 		chunked := io.MultiReader(bytes.NewReader(make([]byte, 4096))) // no length: sent chunked
 		res, body := l.do(t, "POST", "/proxy/jira/rest", chunked, nil)
@@ -563,6 +582,20 @@ var evilPaths = []string{
 	"/proxy/jira%2f..%2fx/y",
 	"/proxy%2fjira/x",
 	"http:%2f%2f127.0.0.1/x",
+	// A byte Go does not count as valid in an escaped path makes
+	// URL.EscapedPath re-escape the decoded path, turning %2f into '/':
+	// the raw request target is what is checked.
+	"/proxy/jira/rest%2fapi%2f2%2fmyself|",
+	"/proxy/jira/a%2fb^",
+	"/proxy/jira/a%2Fb`",
+	"/proxy/jira/a%2fb{",
+	"/proxy/jira/a%2fb\"",
+	"/proxy/jira/a%2fb\xc3\xbc",
+	"/proxy/jira/a%5cb|",
+	"/proxy/jira/a%3bb|",
+	"/proxy/jira/%2e%2e|",
+	"/proxy/jira/x/%2e%2e|/secret",
+	"/proxy/jira%2fx|/y",
 }
 
 // TestEvilPaths sends every evil path on the raw request line and checks
