@@ -178,7 +178,7 @@ func FuzzJQL(f *testing.F) {
 			return
 		}
 		for _, v := range viewers {
-			checkJQL(q, v)
+			checkJQL(q, v, nil)
 			for _, is := range q.run(v) {
 				if !is.Project.visibleTo(v) {
 					t.Fatalf("parseJQL(%q) returned %s to a viewer who may not browse it", s, is.Key)

@@ -254,7 +254,7 @@ func handleSearch(c *call) {
 		c.errorJSON(http.StatusBadRequest, err.Error())
 		return
 	}
-	if msgs := checkJQL(q, c.user); len(msgs) > 0 {
+	if msgs := checkJQL(q, c.user, nil); len(msgs) > 0 {
 		c.errorJSON(http.StatusBadRequest, msgs...)
 		return
 	}

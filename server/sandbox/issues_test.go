@@ -244,6 +244,9 @@ func TestParseJQL(t *testing.T) {
 		{"a", "", nil}, // error case: see below
 		{"project = QA AND status = Open OR key = TEST-1", "((project=QA AND status=Open) OR key=TEST-1)", nil},
 		{"project = QA AND (status = Open OR key = TEST-1)", "(project=QA AND (status=Open OR key=TEST-1))", nil},
+		// A run of ORs (ANDs) is one node: a long query is wide, not deep.
+		{"key = A-1 OR key = A-2 OR key = A-3 AND type = Bug", "(key=A-1 OR key=A-2 OR (key=A-3 AND issuetype=Bug))", nil},
+		{"(key = A-1 OR key = A-2) OR key = A-3", "((key=A-1 OR key=A-2) OR key=A-3)", nil},
 		{"ORDER BY key", "", []jqlOrder{{"key", false}}},
 		{"project = QA ORDER BY created DESC, key asc", "project=QA", []jqlOrder{{"created", true}, {"key", false}}},
 	}
@@ -274,9 +277,9 @@ func renderJQL(e jqlExpr) string {
 	case nil:
 		return ""
 	case *jqlAnd:
-		return "(" + renderJQL(e.l) + " AND " + renderJQL(e.r) + ")"
+		return renderTerms(e.terms, " AND ")
 	case *jqlOr:
-		return "(" + renderJQL(e.l) + " OR " + renderJQL(e.r) + ")"
+		return renderTerms(e.terms, " OR ")
 	case *jqlClause:
 		op := "="
 		if e.neg {
@@ -292,6 +295,14 @@ func renderJQL(e jqlExpr) string {
 		return e.field + op + v
 	}
 	return "?"
+}
+
+func renderTerms(terms []jqlExpr, op string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = renderJQL(t)
+	}
+	return "(" + strings.Join(parts, op) + ")"
 }
 
 func TestDefaultOrderIsStable(t *testing.T) {

@@ -58,8 +58,11 @@ type jqlExpr interface {
 	clauses(yield func(*jqlClause))
 }
 
-type jqlAnd struct{ l, r jqlExpr }
-type jqlOr struct{ l, r jqlExpr }
+// jqlAnd and jqlOr hold every operand of a run of ANDs (ORs) in one node:
+// "a OR b OR c" is one jqlOr of three, so that a long query makes a wide
+// tree, not a deep one (walking it needs no recursion per clause).
+type jqlAnd struct{ terms []jqlExpr }
+type jqlOr struct{ terms []jqlExpr }
 
 // jqlClause is one "field op value" condition.
 type jqlClause struct {
@@ -75,10 +78,36 @@ type jqlValue struct {
 	currentUser bool // currentUser()
 }
 
-func (e *jqlAnd) eval(is *issue, me *account) bool { return e.l.eval(is, me) && e.r.eval(is, me) }
-func (e *jqlOr) eval(is *issue, me *account) bool  { return e.l.eval(is, me) || e.r.eval(is, me) }
-func (e *jqlAnd) clauses(yield func(*jqlClause))   { e.l.clauses(yield); e.r.clauses(yield) }
-func (e *jqlOr) clauses(yield func(*jqlClause))    { e.l.clauses(yield); e.r.clauses(yield) }
+func (e *jqlAnd) eval(is *issue, me *account) bool {
+	for _, t := range e.terms {
+		if !t.eval(is, me) {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *jqlOr) eval(is *issue, me *account) bool {
+	for _, t := range e.terms {
+		if t.eval(is, me) {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *jqlAnd) clauses(yield func(*jqlClause)) {
+	for _, t := range e.terms {
+		t.clauses(yield)
+	}
+}
+
+func (e *jqlOr) clauses(yield func(*jqlClause)) {
+	for _, t := range e.terms {
+		t.clauses(yield)
+	}
+}
+
 func (cl *jqlClause) clauses(yield func(*jqlClause)) {
 	yield(cl)
 }
@@ -159,90 +188,150 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.@", r)
 }
 
-func lexJQL(s string) ([]jqlTok, error) {
-	var toks []jqlTok
-	rs := []rune(s)
-	line, col := 1, 1
-	i := 0
-	// advance moves past n runes, keeping the line and character position.
-	advance := func(n int) {
-		for range n {
-			if rs[i] == '\n' {
-				line, col = line+1, 1
-			} else {
-				col++
-			}
-			i++
-		}
+// jqlLexer reads the tokens of a query one at a time, straight from the
+// string: a long query costs no token table and no []rune copy.
+type jqlLexer struct {
+	s          string
+	i          int // byte offset of the next rune
+	line, char int // its position, as Jira reports it (1-based, in runes)
+}
+
+func newJQLLexer(s string) *jqlLexer { return &jqlLexer{s: s, line: 1, char: 1} }
+
+// peekRune returns the rune at byte offset i and its width (0 at the end).
+func (l *jqlLexer) peekRune(i int) (rune, int) {
+	if i >= len(l.s) {
+		return 0, 0
 	}
-	for i < len(rs) {
-		r := rs[i]
-		t := jqlTok{line: line, char: col}
-		switch {
-		case unicode.IsSpace(r):
-			advance(1)
-			continue
-		case r == '(' || r == ')' || r == ',':
-			t.kind, t.text = map[rune]jqlTokKind{'(': tokLParen, ')': tokRParen, ',': tokComma}[r], string(r)
-			advance(1)
-		case r == '=' || r == '~':
-			t.kind, t.text = tokOp, string(r)
-			advance(1)
-		case r == '!' || r == '<' || r == '>':
-			n := 1
-			if i+1 < len(rs) && (rs[i+1] == '=' || (r == '!' && rs[i+1] == '~')) {
-				n = 2
+	return utf8.DecodeRuneInString(l.s[i:])
+}
+
+// advance moves to byte offset to, keeping the line and character position.
+func (l *jqlLexer) advance(to int) {
+	for l.i < to {
+		r, w := l.peekRune(l.i)
+		if r == '\n' {
+			l.line, l.char = l.line+1, 1
+		} else {
+			l.char++
+		}
+		l.i += w
+	}
+}
+
+// next returns the next token (tokEOF at the end) or Jira's error for it.
+func (l *jqlLexer) next() (jqlTok, error) {
+	for {
+		r, w := l.peekRune(l.i)
+		if w == 0 || !unicode.IsSpace(r) {
+			break
+		}
+		l.advance(l.i + w)
+	}
+	t := jqlTok{line: l.line, char: l.char}
+	r, w := l.peekRune(l.i)
+	start := l.i
+	switch {
+	case w == 0:
+		t.kind = tokEOF
+		return t, nil
+	case r == '(':
+		t.kind, t.text = tokLParen, "("
+	case r == ')':
+		t.kind, t.text = tokRParen, ")"
+	case r == ',':
+		t.kind, t.text = tokComma, ","
+	case r == '=' || r == '~':
+		t.kind, t.text = tokOp, string(r)
+	case r == '!' || r == '<' || r == '>':
+		n, _ := l.peekRune(l.i + w)
+		if n == '=' || (r == '!' && n == '~') {
+			w++
+		}
+		t.kind, t.text = tokOp, l.s[start:start+w]
+		if t.text == "!" {
+			return t, syntaxError(t, "The character '!' must be followed by '=' or '~'.")
+		}
+	case r == '"' || r == '\'':
+		var sb strings.Builder
+		j := l.i + w
+		for {
+			c, cw := l.peekRune(j)
+			if cw == 0 {
+				return t, syntaxError(t, "The quoted string '%s' has not been completed.", sb.String())
 			}
-			t.kind, t.text = tokOp, string(rs[i:i+n])
-			if t.text == "!" {
-				return nil, syntaxError(t, "The character '!' must be followed by '=' or '~'.")
+			if c == r {
+				j += cw
+				break
 			}
-			advance(n)
-		case r == '"' || r == '\'':
-			var sb strings.Builder
-			j := i + 1
-			for ; j < len(rs) && rs[j] != r; j++ {
-				if rs[j] == '\\' && j+1 < len(rs) {
-					j++
+			if c == '\\' {
+				if e, ew := l.peekRune(j + cw); ew > 0 {
+					j += cw
+					c, cw = e, ew
 				}
-				sb.WriteRune(rs[j])
 			}
-			if j >= len(rs) {
-				return nil, syntaxError(t, "The quoted string '%s' has not been completed.", sb.String())
-			}
-			t.kind, t.text = tokString, sb.String()
-			advance(j + 1 - i)
-		case isWordRune(r):
-			j := i
-			for j < len(rs) && isWordRune(rs[j]) {
-				j++
-			}
-			t.kind, t.text = tokWord, string(rs[i:j])
-			advance(j - i)
-		default:
-			if r == utf8.RuneError {
-				return nil, syntaxError(t, "The query is not valid UTF-8.")
-			}
-			return nil, syntaxError(t, "The character '%c' is a reserved JQL character. You must enclose it in a string or use the escape '\\u%04x' instead.", r, r)
+			sb.WriteRune(c)
+			j += cw
 		}
-		toks = append(toks, t)
+		t.kind, t.text = tokString, sb.String()
+		l.advance(j)
+		return t, nil
+	case isWordRune(r):
+		j := l.i
+		for {
+			c, cw := l.peekRune(j)
+			if cw == 0 || !isWordRune(c) {
+				break
+			}
+			j += cw
+		}
+		t.kind, t.text = tokWord, l.s[start:j]
+		l.advance(j)
+		return t, nil
+	default:
+		if r == utf8.RuneError {
+			return t, syntaxError(t, "The query is not valid UTF-8.")
+		}
+		return t, syntaxError(t, "The character '%c' is a reserved JQL character. You must enclose it in a string or use the escape '\\u%04x' instead.", r, r)
 	}
-	return append(toks, jqlTok{kind: tokEOF, line: line, char: col}), nil
+	l.advance(start + w)
+	return t, nil
+}
+
+// lexJQL checks that every token of s can be read, and returns the first
+// error if not. Jira's parser (ANTLR) reads all tokens before it parses, so
+// a bad character anywhere is reported before a syntax error earlier on.
+func lexJQL(s string) error {
+	l := newJQLLexer(s)
+	for {
+		t, err := l.next()
+		if err != nil || t.kind == tokEOF {
+			return err
+		}
+	}
 }
 
 // --- parser ---
 
+// jqlParser parses a query that lexJQL has accepted, one token of
+// lookahead at a time.
 type jqlParser struct {
-	toks  []jqlTok
-	i     int
+	lex   *jqlLexer
+	cur   jqlTok // the next token
 	depth int
 }
 
-func (p *jqlParser) peek() jqlTok { return p.toks[p.i] }
+func newJQLParser(s string) *jqlParser {
+	p := &jqlParser{lex: newJQLLexer(s)}
+	p.cur, _ = p.lex.next() // lexJQL has seen every token: no error here
+	return p
+}
+
+func (p *jqlParser) peek() jqlTok { return p.cur }
 func (p *jqlParser) next() jqlTok {
-	t := p.toks[p.i]
+	t := p.cur
 	if t.kind != tokEOF {
-		p.i++
+		p.cur, _ = p.lex.next()
 	}
 	return t
 }
@@ -256,12 +345,12 @@ func isReserved(t jqlTok) bool {
 
 // parseJQL parses s. It does not look at the data: checkJQL validates values.
 func parseJQL(s string) (*jqlQuery, error) {
-	toks, err := lexJQL(s)
-	if err != nil {
+	if err := lexJQL(s); err != nil {
 		return nil, err
 	}
-	p := &jqlParser{toks: toks}
+	p := newJQLParser(s)
 	q := &jqlQuery{}
+	var err error
 	if t := p.peek(); t.kind != tokEOF && !t.is("order") {
 		if q.where, err = p.or(); err != nil {
 			return nil, err
@@ -282,27 +371,37 @@ func parseJQL(s string) (*jqlQuery, error) {
 }
 
 func (p *jqlParser) or() (jqlExpr, error) {
-	l, err := p.and()
-	for err == nil && p.peek().is("or") {
-		p.next()
-		var r jqlExpr
-		if r, err = p.and(); err == nil {
-			l = &jqlOr{l, r}
-		}
+	first, err := p.and()
+	if err != nil || !p.peek().is("or") {
+		return first, err
 	}
-	return l, err
+	e := &jqlOr{terms: []jqlExpr{first}}
+	for p.peek().is("or") {
+		p.next()
+		t, err := p.and()
+		if err != nil {
+			return nil, err
+		}
+		e.terms = append(e.terms, t)
+	}
+	return e, nil
 }
 
 func (p *jqlParser) and() (jqlExpr, error) {
-	l, err := p.primary()
-	for err == nil && p.peek().is("and") {
-		p.next()
-		var r jqlExpr
-		if r, err = p.primary(); err == nil {
-			l = &jqlAnd{l, r}
-		}
+	first, err := p.primary()
+	if err != nil || !p.peek().is("and") {
+		return first, err
 	}
-	return l, err
+	e := &jqlAnd{terms: []jqlExpr{first}}
+	for p.peek().is("and") {
+		p.next()
+		t, err := p.primary()
+		if err != nil {
+			return nil, err
+		}
+		e.terms = append(e.terms, t)
+	}
+	return e, nil
 }
 
 func (p *jqlParser) primary() (jqlExpr, error) {
@@ -421,16 +520,22 @@ func (p *jqlParser) orderBy() ([]jqlOrder, error) {
 var issueKeyPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*-[0-9]+$`)
 
 // checkJQL returns Jira's messages for values that do not exist for viewer
-// (nil: anonymous). Like Jira, it hides what the viewer may not browse: an
-// anonymous "project = QA" is an unknown value, not an empty result.
-func checkJQL(q *jqlQuery, viewer *account) []string {
+// (nil: anonymous), each once; w counts its steps (nil: none). Like Jira,
+// it hides what the viewer may not browse: an anonymous "project = QA" is
+// an unknown value, not an empty result.
+func checkJQL(q *jqlQuery, viewer *account, w *work) []string {
 	if q.where == nil {
 		return nil
 	}
+	// Each message once, in the order of the clauses: a set beside the
+	// list, so that a long query costs one lookup per clause.
 	var msgs []string
+	seen := make(map[string]bool)
 	add := func(format string, args ...any) {
 		m := fmt.Sprintf(format, args...)
-		if !slices.Contains(msgs, m) {
+		w.add(1)
+		if !seen[m] {
+			seen[m] = true
 			msgs = append(msgs, m)
 		}
 	}
