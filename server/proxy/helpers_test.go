@@ -302,3 +302,83 @@ func newPlainServer(t testing.TB, h http.Handler) *httptest.Server {
 	t.Cleanup(s.Close)
 	return s
 }
+
+// rawUpstream is a TCP upstream that answers each request with the bytes
+// answer returns for it, as they are: answers net/http's server would
+// never send. closed receives once for every connection the proxy closes.
+type rawUpstream struct {
+	URL    string
+	closed chan struct{}
+}
+
+func newRawUpstream(t testing.TB, answer func(r *http.Request) string) *rawUpstream {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &rawUpstream{URL: "http://" + ln.Addr().String(), closed: make(chan struct{}, 64)}
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		conns  []net.Conn
+		closed bool
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			if closed {
+				c.Close()
+			}
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				br := bufio.NewReader(c)
+				for {
+					r, err := http.ReadRequest(br)
+					if err != nil {
+						break
+					}
+					io.Copy(io.Discard, r.Body)
+					if _, err := io.WriteString(c, answer(r)); err != nil {
+						break
+					}
+				}
+				c.Close()
+				select {
+				case u.closed <- struct{}{}:
+				default:
+				}
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		closed = true
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return u
+}
+
+// waitClosed waits until the proxy has closed a connection to u.
+func (u *rawUpstream) waitClosed(t testing.TB) {
+	t.Helper()
+	select {
+	case <-u.closed:
+	case <-time.After(20 * time.Second): // a hang, not a timing assertion
+		t.Fatal("the proxy never closed its connection to the upstream")
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"jiraauthlab/contract"
+	"log"
 	"log/slog"
 	"net/http"
 	"net/http/httputil"
@@ -125,7 +126,9 @@ func New(cfg Config) (*Proxy, error) {
 		log:       cfg.Logger,
 		transport: &timedTransport{rt: newTransport(cfg, connect), idle: cfg.UpstreamTimeout},
 	}
-	errorLog := slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)
+	// ReverseProxy prints body copy errors, which may quote the upstream's
+	// bytes (a malformed trailer line).
+	errorLog := log.New(lineLogger{log: cfg.Logger, level: slog.LevelWarn}, "", 0)
 	for _, up := range cfg.Upstreams {
 		if err := checkName(up.Name); err != nil {
 			return nil, fmt.Errorf("proxy: upstream: %w", err)
@@ -328,7 +331,8 @@ func (p *Proxy) logRequest(rec *recorder, r *http.Request, rt *route, start time
 		slog.String("error", string(rec.code)),
 	}
 	if rec.err != nil {
-		attrs = append(attrs, slog.String("cause", rec.err.Error()))
+		// Transport errors quote what a broken upstream sent.
+		attrs = append(attrs, slog.String("cause", withholdQuoted(rec.err.Error())))
 	}
 	p.log.LogAttrs(ctx, slog.LevelInfo, "proxy", attrs...)
 }
