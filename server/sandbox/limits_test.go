@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -46,5 +47,58 @@ func TestJQLCheckIsLinear(t *testing.T) {
 	q, _ := parseJQL(orClauses(500, func(i int) string { return fmt.Sprintf("status = X%d", i%7) }))
 	if msgs := checkJQL(q, fred, nil); len(msgs) != 7 {
 		t.Errorf("7 distinct unknown values: %d messages", len(msgs))
+	}
+}
+
+// TestPasswordCheckIsBounded: whatever a createUser body holds, checking it
+// costs steps in proportion to its length (a 537 KB password beside a long
+// display name took 39 s when the similarity rule compared every word of
+// the name with the whole password).
+func TestPasswordCheckIsBounded(t *testing.T) {
+	body := func(username, displayName, email, password string) []byte {
+		b, _ := json.Marshal(map[string]string{"username": username, "displayName": displayName, "emailAddress": email, "password": password})
+		return b
+	}
+	words := func(n int) string { return strings.TrimSpace(strings.Repeat("abc ", n)) } // 4n-1 characters
+	long := strings.Repeat("x", 500<<10)
+	tests := []struct {
+		name    string
+		body    []byte
+		refused bool
+	}{
+		{"long password, long display name", body("newbie", words(125000), "n@example.com", long), true},
+		{"long password, long user name", body(long, "New Bie", "n@example.com", long), true},
+		{"long password, long e-mail address", body("newbie", "New Bie", long+"@example.com", long), true},
+		{"long password, every field at its longest", body(strings.Repeat("u", 255), words(64), strings.Repeat("e", 243)+"@example.com", long), false},
+	}
+	p := presetPolicy(presetSecure)
+	for _, tt := range tests {
+		w := &work{}
+		_, err := createUserMessages(tt.body, p, w)
+		if refused := err != nil; refused != tt.refused {
+			t.Errorf("%s: refused = %v (%v); want %v", tt.name, refused, err, tt.refused)
+		}
+		if limit := 100 * len(tt.body); w.steps > limit {
+			t.Errorf("%s: %d steps for a body of %d bytes; want at most %d (linear)", tt.name, w.steps, len(tt.body), limit)
+		}
+	}
+}
+
+// TestPasswordPolicyFieldLimits: a createUser body whose user name, display
+// name or e-mail address is longer than Jira's columns gets the resource's
+// own 400, without a body.
+func TestPasswordPolicyFieldLimits(t *testing.T) {
+	h := newHarness(t, Options{})
+	create := func(field, value string) resp {
+		b, _ := json.Marshal(map[string]string{"username": "newbie", field: value, "password": "Tr0ub4dor&3x"})
+		return h.do(req{method: "POST", path: "/rest/api/2/password/policy/createUser", header: jsonHeader, body: string(b)})
+	}
+	for _, field := range []string{"username", "displayName", "emailAddress"} {
+		want{status: 200}.check(t, field+" of 255 characters", create(field, strings.Repeat("é", 255)))
+		res := create(field, strings.Repeat("é", 256))
+		want{status: 400}.check(t, field+" of 256 characters", res)
+		if res.body != "" {
+			t.Errorf("%s of 256 characters: body %q; want none", field, res.body)
+		}
 	}
 }

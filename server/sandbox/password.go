@@ -57,6 +57,7 @@ func presetPolicy(preset string) passwordPolicy {
 type passwordSubject struct {
 	username, displayName, email string
 	oldPassword                  string // "" when not given
+	work                         *work  // counts the steps of the check (nil: none)
 }
 
 // rule is one requirement: its user-facing sentence and its test.
@@ -169,7 +170,10 @@ func (c charCounts) types() int {
 
 // similarToUser reports whether pw contains, or is contained in, the user's
 // name, email (or its local part) or a word of the display name, ignoring
-// case. Parts shorter than 3 characters are too common to count.
+// case. Parts shorter than 3 characters are too common to count. Its cost
+// is the password's length times the number of parts: decodeCreateUser
+// bounds the parts (maxUserField), so that a long password costs time in
+// proportion to its length only.
 func similarToUser(pw string, who passwordSubject) bool {
 	pw = strings.ToLower(pw)
 	parts := []string{who.username, who.email}
@@ -182,6 +186,7 @@ func similarToUser(pw string, who passwordSubject) bool {
 		if utf8.RuneCountInString(part) < 3 {
 			continue
 		}
+		who.work.add(len(pw) + len(part))
 		if strings.Contains(pw, part) || (utf8.RuneCountInString(pw) >= 3 && strings.Contains(part, pw)) {
 			return true
 		}
@@ -197,8 +202,19 @@ type createUserRequest struct {
 	Password     string `json:"password"`
 }
 
+// maxUserField is the longest user name, display name and e-mail address
+// Jira can hold: Crowd's user table, where Jira keeps its users, stores
+// each in a VARCHAR(255) column (cwd_user.user_name, display_name,
+// email_address). A longer one names no user Jira could have, and it would
+// make the similarity rule's cost grow with the product of two long
+// strings (a 537 KB password beside a long display name took 39 s).
+const maxUserField = 255
+
 // decodeCreateUser decodes and validates a createUser body: the username
-// and password must not be empty (seed 004).
+// and password must not be empty (seed 004), and the user's fields must fit
+// Jira's (maxUserField). A refusal is the resource's own 400, which has no
+// body (JIRA-FACTS.md); what Jira answers to an over-long field here is not
+// recorded, and this is the resource's one way of saying no.
 func decodeCreateUser(data []byte) (createUserRequest, error) {
 	var req createUserRequest
 	if err := decodeJSON(data, &req, beanCreateUser, false); err != nil {
@@ -211,7 +227,26 @@ func decodeCreateUser(data []byte) (createUserRequest, error) {
 	if req.Password == "" {
 		msgs = append(msgs, "You must specify a password.")
 	}
+	for _, f := range []struct{ name, v string }{
+		{"username", req.Username}, {"displayName", req.DisplayName}, {"emailAddress", req.EmailAddress},
+	} {
+		if utf8.RuneCountInString(f.v) > maxUserField {
+			msgs = append(msgs, fmt.Sprintf("The %s must not be longer than %d characters.", f.name, maxUserField))
+		}
+	}
 	return req, msgs.orNil()
+}
+
+// createUserMessages decodes a createUser body and checks its password
+// against p: the reasons it would be refused, or why the body is. w counts
+// the steps of the check (nil: none).
+func createUserMessages(data []byte, p passwordPolicy, w *work) ([]string, error) {
+	req, err := decodeCreateUser(data)
+	if err != nil {
+		return nil, err
+	}
+	who := passwordSubject{username: req.Username, displayName: req.DisplayName, email: req.EmailAddress, work: w}
+	return p.check(req.Password, who), nil
 }
 
 // updateUserRequest is the body of POST .../password/policy/updateUser.
@@ -265,13 +300,12 @@ func handlePolicyCreateUser(c *call) {
 	if !ok {
 		return
 	}
-	req, err := decodeCreateUser(body)
+	msgs, err := createUserMessages(body, c.s.store.currentPolicy(), nil)
 	if err != nil {
 		c.policyRefusal(err)
 		return
 	}
-	who := passwordSubject{username: req.Username, displayName: req.DisplayName, email: req.EmailAddress}
-	c.writeJSON(http.StatusOK, c.s.store.currentPolicy().check(req.Password, who))
+	c.writeJSON(http.StatusOK, msgs)
 }
 
 // handlePolicyUpdateUser handles POST /rest/api/2/password/policy/updateUser.
