@@ -106,8 +106,11 @@ func hasPrefixFold(s, prefix string) bool {
 // reaches the browser, or "" when it passes unchanged. Renamed are the
 // headers that would act on the lab's own origin, or that the browser
 // would act on instead of showing them: cookies, login dialogs,
-// redirects, HSTS, CSP, CORS, Alt-Svc, Clear-Site-Data, and reporting
-// (NEL) policies.
+// redirects, HSTS, CSP, CORS, Alt-Svc, Clear-Site-Data, reporting (NEL)
+// policies, and what would act on the lab's page if a proxied answer were
+// ever navigated to (Refresh, Link, service worker scope, permissions,
+// cross-origin isolation, a second Referrer-Policy after the lab's own);
+// and Cache-Control, since every proxied answer is no-store.
 func renamedResponseHeader(k string) string {
 	if nk, ok := renamedHeaders[k]; ok {
 		return nk
@@ -130,16 +133,31 @@ var renamedHeaders = func() map[string]string {
 		"Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Headers",
 		"Access-Control-Allow-Methods", "Access-Control-Expose-Headers", "Access-Control-Max-Age",
 		"Nel", "Report-To", "Reporting-Endpoints", "Set-Login",
+		"Refresh", "Link", "Service-Worker-Allowed", "Permissions-Policy", "Feature-Policy", "Document-Policy",
+		"Cross-Origin-Opener-Policy", "Cross-Origin-Opener-Policy-Report-Only",
+		"Cross-Origin-Embedder-Policy", "Cross-Origin-Embedder-Policy-Report-Only",
+		"Cross-Origin-Resource-Policy", "Origin-Agent-Cluster", "Referrer-Policy",
+		"Accept-Ch", "Critical-Ch", "Speculation-Rules", "Supports-Loading-Mode",
+		"Cache-Control",
 	} {
 		m[k] = contract.HeaderPrefix + k
 	}
 	return m
 }()
 
-// renameResponseHeaders applies renamedResponseHeader to h in place. The
-// values move with their slice, so every Set-Cookie stays its own line,
-// verbatim and in order.
+// renameResponseHeaders drops the upstream's own X-Jira-* headers (they
+// would pass for the lab's translations: an upstream X-Jira-Set-Cookie
+// would join the real ones), then applies renamedResponseHeader to h in
+// place. The values move with their slice, so every Set-Cookie stays its
+// own line, verbatim and in order.
 func renameResponseHeaders(h http.Header) {
+	// Two passes: a key added while ranging over a map may be visited, and
+	// the renamed ones are X-Jira-* too.
+	for k := range h {
+		if hasPrefixFold(k, contract.HeaderPrefix) {
+			delete(h, k)
+		}
+	}
 	for k, v := range h {
 		nk := renamedResponseHeader(k)
 		if nk == "" {
@@ -168,22 +186,31 @@ func modifyResponse(res *http.Response) error {
 	return nil
 }
 
-// trailerRenamer renames the trailers once the body has been read.
+// trailerRenamer renames the trailers once the body has been read, once:
+// a second pass would drop the X-Jira-* names of the first.
 type trailerRenamer struct {
 	io.ReadCloser
-	res *http.Response
+	res  *http.Response
+	done bool
 }
 
 func (b *trailerRenamer) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err != nil {
-		renameResponseHeaders(b.res.Trailer)
+		b.rename()
 	}
 	return n, err
 }
 
 func (b *trailerRenamer) Close() error {
 	err := b.ReadCloser.Close()
-	renameResponseHeaders(b.res.Trailer)
+	b.rename()
 	return err
+}
+
+func (b *trailerRenamer) rename() {
+	if !b.done {
+		b.done = true
+		renameResponseHeaders(b.res.Trailer)
+	}
 }

@@ -337,9 +337,11 @@ func (p *Proxy) logRequest(rec *recorder, r *http.Request, rt *route, start time
 	p.log.LogAttrs(ctx, slog.LevelInfo, "proxy", attrs...)
 }
 
-// recorder remembers the status and error code for the log line, and
-// keeps informational (1xx) responses of the upstream from the browser:
-// fetch never shows them, and they could carry a Set-Cookie.
+// recorder remembers the status and error code for the log line, keeps
+// informational (1xx) responses of the upstream from the browser (fetch
+// never shows them, and they could carry a Set-Cookie), and sets what
+// every answer of the proxy carries: Cache-Control: no-store, and no
+// Content-Type the upstream did not send.
 type recorder struct {
 	http.ResponseWriter
 	status int
@@ -356,8 +358,8 @@ func (w *recorder) WriteHeader(code int) {
 		w.saw1xx = true
 		return
 	}
+	h := w.Header()
 	if w.saw1xx {
-		h := w.Header()
 		for k, v := range w.base {
 			h[k] = append(slices.Clip(v), h[k]...)
 		}
@@ -365,13 +367,24 @@ func (w *recorder) WriteHeader(code int) {
 	}
 	if w.status == 0 {
 		w.status = code
+		// The upstream's own Cache-Control arrives renamed (headers.go).
+		h["Cache-Control"] = noStore
+		if _, ok := h["Content-Type"]; !ok {
+			// A nil value keeps net/http's server from sniffing one: the
+			// answer is the upstream's, not a guess at it.
+			h["Content-Type"] = nil
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// noStore is the Cache-Control of every answer (never appended to: its
+// capacity is its length).
+var noStore = []string{"no-store"}
+
 func (w *recorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
 }

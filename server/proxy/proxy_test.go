@@ -273,7 +273,8 @@ func TestResponseTranslation(t *testing.T) {
 		"X-Seraph-Loginreason":                        {"AUTHENTICATED_FAILED"},
 		"X-Ausername":                                 {"anonymous"},
 		"Content-Type":                                {"application/octet-stream"},
-		"Cache-Control":                               {"no-cache"},
+		"Cache-Control":                               {"no-store"},
+		"X-Jira-Cache-Control":                        {"no-cache"},
 		"Content-Length":                              {fmt.Sprint(len(binary))},
 	}
 	for k, v := range want {
