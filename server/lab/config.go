@@ -46,6 +46,7 @@ type Config struct {
 	UpstreamInsecure   bool
 	SandboxIdleTimeout time.Duration
 	Version            string // build version, shown by /healthz and the footer
+	Limits             Limits // of both listeners; zero fields take the defaults
 }
 
 // upstreamList is the repeatable -upstream flag.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ type handlerConfig struct {
 	Proxy          *proxy.Proxy
 	Web            fs.FS
 	Started        time.Time
+	Ready          func() bool // whether the app takes new visitors (/readyz); nil: always
 }
 
 // handler is the app server: pages, assets, /healthz, /api and /proxy, all
@@ -101,8 +103,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Referrer-Policy", "no-referrer")
 
-	if r.URL.Path == h.cfg.BasePath+"/healthz" {
+	switch r.URL.Path {
+	case h.cfg.BasePath + "/healthz":
 		h.serveHealth(w, r)
+		return
+	case h.cfg.BasePath + "/readyz":
+		h.serveReady(w, r)
 		return
 	}
 	// Before anything else, the base path's redirect and 404 included: a
@@ -177,7 +183,19 @@ func (h *handler) serveHealth(w http.ResponseWriter, r *http.Request) {
 		"assets":    h.assets.version,
 		"uptime_s":  int(time.Since(h.cfg.Started).Seconds()),
 		"upstreams": len(h.cfg.Proxy.Upstreams()),
+		// For make load: goroutines that stay after a load are a leak.
+		"goroutines": runtime.NumGoroutine(),
 	})
+}
+
+// serveReady is GET /readyz: 200 while the app serves, 503 from the start
+// of its drain, so that a load balancer sends new visitors elsewhere.
+func (h *handler) serveReady(w http.ResponseWriter, r *http.Request) {
+	if h.cfg.Ready != nil && !h.cfg.Ready() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
 func (h *handler) serveUpstreams(w http.ResponseWriter, r *http.Request) {

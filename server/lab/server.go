@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"jiraauthlab/contract"
@@ -31,6 +32,11 @@ type Server struct {
 	app     *http.Server
 	sandbox *http.Server
 	errc    chan error
+	limits  Limits
+	// appFlight and sbFlight know the requests running on each listener,
+	// so that a drain that runs out of time can log what it cut off.
+	appFlight, sbFlight inFlight
+	draining            atomic.Bool // /readyz answers 503 once set
 }
 
 // Start binds the listeners and serves until Shutdown. web holds the embedded
@@ -40,6 +46,11 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{logger: logger, errc: make(chan error, 2)}
+	upstreamTimeout := cfg.UpstreamTimeout
+	if upstreamTimeout <= 0 {
+		upstreamTimeout = proxy.DefaultUpstreamTimeout
+	}
+	s.limits = cfg.Limits.withDefaults(upstreamTimeout)
 	upstreams := cfg.Upstreams
 
 	var sbLn net.Listener
@@ -48,21 +59,17 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 		if sbLn, err = net.Listen("tcp", cfg.SandboxAddr); err != nil {
 			return nil, fmt.Errorf("sandbox listen on %s: %w", cfg.SandboxAddr, err)
 		}
+		sbLn = newLimitListener(sbLn, s.limits.MaxConns)
 		s.SandboxURL = "http://" + dialable(sbLn.Addr()) + "/"
 		u, _ := url.Parse("http://" + dialable(sbLn.Addr()))
 		sb := proxy.Upstream{Name: "sandbox", URL: u, Sandbox: true}
 		if !hasName(upstreams, "sandbox") { // a -upstream sandbox=… replaces it
 			upstreams = append(append([]proxy.Upstream(nil), upstreams...), sb)
 		}
-		s.sandbox = &http.Server{
-			Handler: sandbox.New(sandbox.Options{
-				IdleTimeout: cfg.SandboxIdleTimeout,
-				Logger:      logger.With("component", "sandbox"),
-			}),
-			ReadHeaderTimeout: 10 * time.Second,
-			IdleTimeout:       2 * time.Minute,
-			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-		}
+		s.sandbox = newHTTPServer(s.sbFlight.track(sandbox.New(sandbox.Options{
+			IdleTimeout: cfg.SandboxIdleTimeout,
+			Logger:      logger.With("component", "sandbox"),
+		})), s.limits, logger)
 	}
 	if len(upstreams) == 0 {
 		closeIf(sbLn)
@@ -94,6 +101,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 		closeIf(sbLn)
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	ln = newLimitListener(ln, s.limits.MaxConns)
 	hosts := newHostSet(ln.Addr(), cfg.PublicURL)
 	pcfg.Hosts = hosts
 	px, err := proxy.New(pcfg)
@@ -109,17 +117,13 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 		Proxy:          px,
 		Web:            web,
 		Started:        time.Now(),
+		Ready:          func() bool { return !s.draining.Load() },
 	})
 	if err != nil {
 		closeIf(sbLn, ln)
 		return nil, err
 	}
-	s.app = &http.Server{
-		Handler:           accessLog(logger, h),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	s.app = newHTTPServer(s.appFlight.track(accessLog(logger, h)), s.limits, logger)
 	s.AppURL = "http://" + dialable(ln.Addr()) + cfg.BasePath + "/"
 	if cfg.PublicURL != nil {
 		s.AppURL = cfg.PublicURL.Scheme + "://" + cfg.PublicURL.Host + cfg.BasePath + "/"
@@ -142,8 +146,10 @@ func serve(srv *http.Server, ln net.Listener) error {
 // Err delivers the first serving error (a listener that failed).
 func (s *Server) Err() <-chan error { return s.errc }
 
-// Shutdown stops accepting and drains in-flight requests until ctx ends.
+// Shutdown stops accepting and drains in-flight requests until ctx ends;
+// /readyz answers 503 from its start.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.draining.Store(true)
 	// The app first: its in-flight proxied requests may still need the sandbox.
 	errs := []error{s.app.Shutdown(ctx)}
 	if s.sandbox != nil {
@@ -153,7 +159,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 // Run starts the lab, prints where it answers, and serves until ctx ends;
-// then it drains in-flight requests (up to 15s) and returns nil.
+// then it drains in-flight requests (up to Limits.Drain), logs each request
+// it had to cut off, and returns nil.
 func Run(ctx context.Context, cfg Config, web fs.FS, stdout io.Writer, logger *slog.Logger) error {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -177,11 +184,12 @@ func Run(ctx context.Context, cfg Config, web fs.FS, stdout io.Writer, logger *s
 		}
 	}
 	logger.Info("shutting down: draining in-flight requests")
-	// Long enough for a proxied request to get its upstream's answer.
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.UpstreamTimeout+5*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), s.limits.Drain)
 	defer cancel()
 	if err := s.Shutdown(sctx); err != nil {
 		logger.Warn("drain did not finish; closing the connections left", "err", err)
+		s.appFlight.logCutOff(logger, "app")
+		s.sbFlight.logCutOff(logger, "sandbox")
 		s.app.Close()
 		if s.sandbox != nil {
 			s.sandbox.Close()

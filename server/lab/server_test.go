@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -24,6 +25,12 @@ func startTestServer(t *testing.T, cfg Config) *Server {
 // startTestServerLogging is startTestServer logging to logger (nil: discard).
 func startTestServerLogging(t *testing.T, cfg Config, logger *slog.Logger) *Server {
 	t.Helper()
+	return startTestServerWeb(t, cfg, testWeb(), logger)
+}
+
+// startTestServerWeb is startTestServerLogging serving the web files web.
+func startTestServerWeb(t *testing.T, cfg Config, web fs.FS, logger *slog.Logger) *Server {
+	t.Helper()
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:0"
 	}
@@ -31,7 +38,7 @@ func startTestServerLogging(t *testing.T, cfg Config, logger *slog.Logger) *Serv
 		cfg.FrameAncestors = "'self'"
 	}
 	cfg.MaxBody, cfg.UpstreamTimeout, cfg.SandboxIdleTimeout = 10<<20, 10*time.Second, time.Hour
-	s, err := Start(cfg, testWeb(), logger)
+	s, err := Start(cfg, web, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
