@@ -32,13 +32,14 @@ define ensure_cmd
 	  fi; }
 endef
 
-.PHONY: help build wasm run test fuzz vet staticcheck unit clients tools brotli chromium nginx binaryen node pyjira bench bench-smoke clean
+.PHONY: help build wasm run test fuzz load vet staticcheck unit clients tools brotli chromium nginx binaryen node pyjira bench bench-smoke clean
 
 help:
 	@echo "make run    build everything and start the lab (app :8080, sandbox :8090)"
 	@echo "make test   vet, staticcheck, race unit tests, fuzz seeds, browser end-to-end tests, client libraries"
 	@echo "make build  produce $(BIN) with the web assets and compressed wasm embedded"
 	@echo "make bench  performance figures as ratios against same-run baselines"
+	@echo "make load   64 learners for 60 s (login, who am I, search) twice: throughput, errors, leaks"
 	@echo "make fuzz   every fuzz target for FUZZTIME each (default 20s); new corpus kept in testdata/fuzz"
 
 build: $(BIN)
@@ -91,6 +92,12 @@ unit: build chromium
 clients: node pyjira
 	cd server/sandbox/clients/js && npm ci --no-audit --no-fund --loglevel=error
 	cd server/sandbox/clients && $(GO) test -race -count=1 -timeout 5m ./...
+
+# Many learners at once (issue 14): 64 clients for 60 s doing login → who am
+# I → search through the proxy to the sandbox, twice; requests/s, p50/p99,
+# errors, and the lab's goroutines and RSS before, after and after again.
+load: build
+	cd server/bench && $(GO) run ./cmd/bench -parts flows
 
 # Every fuzz target for FUZZTIME each (default 20s): executions and new
 # corpus entries per target; new entries are kept in testdata/fuzz, which

@@ -19,8 +19,12 @@ import (
 	"time"
 )
 
-// Parts are the benchmark's sections, in run order.
-var Parts = []string{"wasm", "browser", "proxy", "server"}
+// Parts are the benchmark's sections, in run order; flows is make load.
+var Parts = []string{"wasm", "browser", "proxy", "server", "flows"}
+
+// DefaultParts are the sections a run without Parts measures (make bench);
+// flows runs on its own (make load: two minutes of load).
+var DefaultParts = []string{"wasm", "browser", "proxy", "server"}
 
 // Options configure a run.
 type Options struct {
@@ -30,7 +34,7 @@ type Options struct {
 	// Smoke uses tiny durations and single samples, to check that the
 	// harness works (under a minute), not to measure.
 	Smoke bool
-	// Parts selects sections (see Parts); empty means all.
+	// Parts selects sections (see Parts); empty means DefaultParts.
 	Parts []string
 	// Chromium is the browser binary; empty: found on PATH.
 	Chromium string
@@ -48,16 +52,21 @@ type knobs struct {
 	rounds         int           // interleaved repetitions of each load run
 	startSamples   int
 	wasmOpt        bool // run wasm-opt when not cached (slow: ~1 min per wasm)
+	flowClients    int           // concurrent learners of make load
+	flowDuration   time.Duration // one run of make load
+	settle         time.Duration // idle time before the goroutines and RSS are read
 	brotliQuality  int  // quality when not cached
 }
 
 func modeKnobs(smoke bool) knobs {
 	if smoke {
 		return knobs{browserSamples: 1, loadDuration: 400 * time.Millisecond, warmup: 100 * time.Millisecond,
-			rounds: 1, startSamples: 2, wasmOpt: false, brotliQuality: 5}
+			rounds: 1, startSamples: 2, wasmOpt: false, brotliQuality: 5,
+			flowClients: 8, flowDuration: time.Second, settle: time.Second}
 	}
 	return knobs{browserSamples: 5, loadDuration: 2 * time.Second, warmup: 300 * time.Millisecond,
-		rounds: 3, startSamples: 5, wasmOpt: true, brotliQuality: 11}
+		rounds: 3, startSamples: 5, wasmOpt: true, brotliQuality: 11,
+		flowClients: 64, flowDuration: 60 * time.Second, settle: 3 * time.Second}
 }
 
 // runner carries one run's state.
@@ -125,6 +134,10 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		{"browser", r.browserPart},
 		{"proxy", r.proxyPart},
 		{"server", r.serverPart},
+		{"flows", r.flowsPart},
+	}
+	if len(opt.Parts) == 0 {
+		opt.Parts = DefaultParts
 	}
 	var errs []error
 	for _, s := range steps {

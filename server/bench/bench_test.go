@@ -40,6 +40,7 @@ func TestSmoke(t *testing.T) {
 		"browser": {"bytes sent, cold /session", "app.wasm bytes over the network", "cold (fresh profile)", "warm (second visit)"},
 		"proxy":   {"lab proxy req/s", "lab proxy p50"},
 		"server":  {"POST session (login fred) req/s", "GET session (cookie) req/s", "start: exec", "RSS idle", "RSS under load"},
+		"flows":   {"requests/s", "p50", "p99", "goroutines after run 1", "goroutines after run 2", "RSS after run 2"},
 	}
 	// The proxy's goal is set against nginx: when nginx is on the machine
 	// (make installs it), its rows must be there, with a verdict.
