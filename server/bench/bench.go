@@ -51,11 +51,11 @@ type knobs struct {
 	warmup         time.Duration // unmeasured load before each run
 	rounds         int           // interleaved repetitions of each load run
 	startSamples   int
-	wasmOpt        bool // run wasm-opt when not cached (slow: ~1 min per wasm)
+	wasmOpt        bool          // run wasm-opt when not cached (slow: ~1 min per wasm)
 	flowClients    int           // concurrent learners of make load
 	flowDuration   time.Duration // one run of make load
 	settle         time.Duration // idle time before the goroutines and RSS are read
-	brotliQuality  int  // quality when not cached
+	brotliQuality  int           // quality when not cached
 }
 
 func modeKnobs(smoke bool) knobs {
