@@ -216,7 +216,7 @@ func FuzzServeHTTP(f *testing.F) {
 			Method:        method,
 			URL:           &url.URL{Path: path, RawQuery: "jql=" + url.QueryEscape(body)},
 			Header:        http.Header{},
-			Host:          "sandbox.test",
+			Host:          "127.0.0.1:8090", // a name of the sandbox (hostPolicy)
 			Body:          io.NopCloser(strings.NewReader(body)),
 			ContentLength: int64(len(body)),
 		}

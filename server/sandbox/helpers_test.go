@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -38,13 +39,25 @@ type harness struct {
 	clock *fakeClock
 }
 
-// newHarness starts a sandbox with opts (Now is replaced by a fake clock).
+// newHarness starts a sandbox with opts (Now is replaced by a fake clock),
+// on a loopback listener it is told about (Options.Addr), as the lab's
+// server does.
 func newHarness(t *testing.T, opts Options) *harness {
 	t.Helper()
 	clock := &fakeClock{t: time.Date(2024, 3, 1, 9, 30, 0, 0, time.UTC)}
 	opts.Now = clock.Now
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Addr == nil {
+		opts.Addr = ln.Addr()
+	}
 	sb := New(opts)
-	srv := httptest.NewServer(sb)
+	srv := httptest.NewUnstartedServer(sb)
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &harness{t: t, sb: sb, srv: srv, clock: clock}
 }
@@ -57,6 +70,7 @@ type req struct {
 	body   string
 	basic  string // "user:password"
 	cookie string // JSESSIONID value
+	host   string // the Host header; "" for the server's address
 }
 
 // resp is a response, body read.
@@ -98,6 +112,9 @@ func (h *harness) doT(t *testing.T, r req) resp {
 	}
 	if r.cookie != "" {
 		hr.AddCookie(&http.Cookie{Name: "JSESSIONID", Value: r.cookie})
+	}
+	if r.host != "" {
+		hr.Host = r.host
 	}
 	res, err := noRedirect.Do(hr)
 	if err != nil {

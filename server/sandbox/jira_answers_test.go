@@ -255,7 +255,8 @@ func TestJiraHeaderSpelling(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := httptest.NewRequest("GET", "/rest/api/2/myself", nil)
+			// httptest's example.com is not a name of the sandbox (hostPolicy).
+			r := httptest.NewRequest("GET", "http://127.0.0.1:8090/rest/api/2/myself", nil)
 			r.Header.Set("Authorization", tt.auth)
 			w := httptest.NewRecorder()
 			sb.ServeHTTP(w, r)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -25,6 +26,19 @@ type Options struct {
 	MaxBody      int64            // request body cap; 0 → 1 MiB; over → Jira-shaped 413
 	CaptchaLimit int              // consecutive failures before CAPTCHA; 0 → 3
 	Logger       *slog.Logger     // nil → discard; never logs passwords, cookies, Authorization
+
+	// Addr is the address of the listener the sandbox is served on (its
+	// net.Listener's Addr()). The sandbox answers only to a Host header
+	// naming that listener: its host:port, localhost on its port, and, when
+	// it listens on every address (0.0.0.0, [::]), any IP literal on its
+	// port; any other Host gets 403 (the defence against DNS rebinding).
+	// nil: the listener is unknown, and the sandbox answers to IP literals
+	// and localhost on any port, the names no DNS answer can rebind.
+	Addr net.Addr
+	// AllowHost, when set, reports further Host values (as sent: host or
+	// host:port) that name the sandbox, such as a name a reverse proxy in
+	// front of it forwards. nil: no others.
+	AllowHost func(host string) bool
 }
 
 // Defaults applied by New to zero (or negative) Options fields.
@@ -43,6 +57,7 @@ type Sandbox struct {
 	log     *slog.Logger
 	store   *store
 	routes  []route
+	hosts   *hostPolicy
 
 	reqSeq    atomic.Uint64 // X-AREQUESTID counter
 	attachSeq atomic.Uint64 // ids of (unstored) attachments
@@ -75,6 +90,7 @@ func New(opts Options) *Sandbox {
 		maxBody: opts.MaxBody,
 		log:     opts.Logger,
 		store:   newStore(opts.Now, opts.IdleTimeout, opts.MaxSessions, opts.CaptchaLimit),
+		hosts:   newHostPolicy(opts.Addr, opts.AllowHost),
 	}
 	s.routes = s.routeTable()
 	return s
@@ -109,13 +125,17 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // serve runs c through the stages of Jira's request handling, in Jira's
-// order: the body cap; Seraph's filters, which authenticate before anything
+// order, after the sandbox's own Host check (hostPolicy): the body cap; Seraph's filters, which authenticate before anything
 // is routed (so a valid login to an unknown path is a 404 for that user,
 // and bad credentials are refused before the path is even looked at); then
 // Jersey's routing (404, 405) and media-type matching (415); then the
 // resource's XSRF filter; then the resource.
 func (s *Sandbox) serve(c *call) {
 	r := c.r
+	if !c.hostOK {
+		c.errorJSON(http.StatusForbidden, "This server does not answer to the host name the request names; use the address the sandbox printed at start-up.")
+		return
+	}
 	if r.ContentLength > s.maxBody {
 		c.tooLarge()
 		return
@@ -205,7 +225,8 @@ type call struct {
 	w      *stampWriter
 	path   string   // the request path with the /jira alias removed
 	prefix string   // "/jira" when the request came under the alias, else ""
-	base   string   // http://host[/jira], for self links and login-url
+	hostOK bool     // the Host header names the sandbox (hostPolicy)
+	base   string   // http://host[/jira], for self links and login-url; "" when !hostOK
 	params []string // wildcard path segments, in pattern order
 
 	user *account    // nil = anonymous
@@ -233,7 +254,11 @@ func (s *Sandbox) newCall(w http.ResponseWriter, r *http.Request) *call {
 		scheme = "https://"
 	}
 	c.prefix = prefix
-	c.base = scheme + r.Host + prefix
+	// The Host is only ever echoed (self links, Location, login-url=) once
+	// the policy has allowed it; serve refuses the request otherwise.
+	if c.hostOK = s.hosts.allow(r.Host); c.hostOK {
+		c.base = scheme + r.Host + prefix
+	}
 	now := s.now()
 	c.requestID = fmt.Sprintf("%dx%dx1", now.Hour()*60+now.Minute(), s.reqSeq.Add(1))
 	return c
