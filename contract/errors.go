@@ -9,6 +9,7 @@ type ErrorCode string
 // looks its advice up by the same code.
 const (
 	CodeBadPath          ErrorCode = "bad_path"
+	CodeBadBody          ErrorCode = "bad_body" // a request body whose chunked framing is malformed
 	CodeUnknownUpstream  ErrorCode = "unknown_upstream"
 	CodeMissingLabHeader ErrorCode = "missing_lab_header"
 	CodeForeignOrigin    ErrorCode = "foreign_origin"
@@ -33,6 +34,7 @@ const (
 // net/http's names: the wasm imports this package).
 var statuses = map[ErrorCode]int{
 	CodeBadPath:          400,
+	CodeBadBody:          400,
 	CodeForeignHost:      403,
 	CodeForeignOrigin:    403,
 	CodeMissingLabHeader: 403,
