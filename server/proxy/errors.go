@@ -41,6 +41,7 @@ func upstreamError(err error, u *route, timeout, connectTimeout time.Duration) (
 	who := fmt.Sprintf("upstream %q (%s)", u.up.Name, u.up.URL.Host)
 	var (
 		mbe   *http.MaxBytesError
+		bad   badBodyError
 		opErr *net.OpError
 		dnsEr *net.DNSError
 		netEr net.Error
@@ -49,6 +50,9 @@ func upstreamError(err error, u *route, timeout, connectTimeout time.Duration) (
 	case errors.As(err, &mbe):
 		return contract.CodeBodyTooLarge,
 			fmt.Sprintf("The request body is larger than the proxy's limit of %d bytes (-max-body).", mbe.Limit)
+	case errors.As(err, &bad):
+		return contract.CodeBadBody,
+			fmt.Sprintf("The request body is not valid chunked encoding (%v): the %s got at most part of it, and no answer of its is forwarded.", bad.err, who)
 	case errors.Is(err, context.Canceled):
 		return contract.CodeCanceled, "The request was canceled before " + who + " answered."
 	case errors.As(err, &dnsEr) && !dnsEr.Timeout():

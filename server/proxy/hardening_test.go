@@ -1,9 +1,11 @@
 package proxy_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"jiraauthlab/server/proxy"
@@ -89,6 +91,192 @@ func TestResponseHardening(t *testing.T) {
 				if got, ok := res.Trailer[k]; !slices.Equal(got, v) || ok != (v != nil) {
 					t.Errorf("trailer %s = %q; want %q", k, got, v)
 				}
+			}
+		})
+	}
+}
+
+// TestMethods checks that only the methods Jira's REST API uses are
+// forwarded, and that the others get 405 with an Allow header.
+func TestMethods(t *testing.T) {
+	up := newUpstream(t, nil)
+	l := newLab(t, proxy.Config{Upstreams: []proxy.Upstream{upstreamAt(t, "jira", up.URL)}})
+	tests := []struct {
+		method    string
+		forwarded bool
+	}{
+		{"GET", true}, {"HEAD", true}, {"POST", true}, {"PUT", true}, {"DELETE", true}, {"PATCH", true}, {"OPTIONS", true},
+		{"CONNECT", false}, {"TRACE", false}, {"TRACK", false}, {"PROPFIND", false}, {"PROPPATCH", false},
+		{"MKCOL", false}, {"COPY", false}, {"MOVE", false}, {"LOCK", false}, {"UNLOCK", false},
+		{"SEARCH", false}, {"QUERY", false}, {"DEBUG", false}, {"get", false}, {"Get", false}, {"FOO", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method, func(t *testing.T) {
+			if tt.forwarded {
+				res, body := l.do(t, tt.method, "/proxy/jira/rest/api/2/myself", nil, nil)
+				if res.StatusCode != 200 {
+					t.Fatalf("%s = %d %s; want it forwarded", tt.method, res.StatusCode, body)
+				}
+				if got := up.last(t).Method; got != tt.method {
+					t.Errorf("upstream saw %s; want %s", got, tt.method)
+				}
+				return
+			}
+			res, body := l.raw(t, tt.method, "/proxy/jira/rest/api/2/myself")
+			wantError(t, tt.method, res, body, 405, "bad_method")
+			if got := res.Header.Get("Allow"); got != "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS" {
+				t.Errorf("Allow %q", got)
+			}
+			if n := len(up.requests()); n != 0 {
+				t.Errorf("upstream received %d requests", n)
+			}
+		})
+	}
+}
+
+// TestHeaderLimits checks that the proxy never forwards more than 64 KiB
+// of request headers, nor more than 100 header lines, counted as they
+// arrive: each line is name, ": ", value and CRLF.
+func TestHeaderLimits(t *testing.T) {
+	up := newUpstream(t, nil)
+	l := newLab(t, proxy.Config{Upstreams: []proxy.Upstream{upstreamAt(t, "jira", up.URL)}})
+	// l.raw sends two lines of its own besides Host (which is not a
+	// header line once parsed): Connection: close and X-Jira-Lab: 1.
+	const ownLines, ownBytes = 2, len("Connection: close\r\n") + len("X-Jira-Lab: 1\r\n")
+	lines := func(n int) []string {
+		h := make([]string, n)
+		for i := range h {
+			h[i] = fmt.Sprintf("X-H%d: v", i)
+		}
+		return h
+	}
+	big := func(size int) []string { // one line of size bytes in all
+		return []string{"X-Big: " + strings.Repeat("a", size-len("X-Big: \r\n"))}
+	}
+	spread := func(size int) []string { // 50 lines of size bytes in all
+		h := make([]string, 50)
+		per := size / 50
+		for i := range h {
+			name := fmt.Sprintf("X-B%02d: ", i)
+			n := per
+			if i == 0 {
+				n += size % 50
+			}
+			h[i] = name + strings.Repeat("b", n-len(name)-2)
+		}
+		return h
+	}
+	tests := []struct {
+		name    string
+		headers []string
+		refused bool
+	}{
+		{"100 lines", lines(proxy.MaxHeaderCount - ownLines), false},
+		{"101 lines", lines(proxy.MaxHeaderCount - ownLines + 1), true},
+		{"one line, 64 KiB in all", big(proxy.MaxHeaderBytes - ownBytes), false},
+		{"one line, a byte over 64 KiB in all", big(proxy.MaxHeaderBytes - ownBytes + 1), true},
+		{"50 lines, 64 KiB in all", spread(proxy.MaxHeaderBytes - ownBytes), false},
+		{"50 lines, a byte over 64 KiB in all", spread(proxy.MaxHeaderBytes - ownBytes + 1), true},
+		{"900 KiB", big(900 << 10), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, body := l.raw(t, "GET", "/proxy/jira/x", tt.headers...)
+			if !tt.refused {
+				if res.StatusCode != 200 {
+					t.Fatalf("status %d %s; want 200", res.StatusCode, body)
+				}
+				up.last(t)
+				return
+			}
+			wantError(t, tt.name, res, body, 431, "headers_too_large")
+			if n := len(up.requests()); n != 0 {
+				t.Errorf("upstream received %d requests", n)
+			}
+		})
+	}
+}
+
+// TestChunkedRequests sends chunked request bodies on raw connections: a
+// body's trailers are never forwarded, a malformed body is the client's
+// 400, not a 502 blamed on the upstream, and the connection closes after
+// the answer — also when the request carried a Content-Length beside its
+// Transfer-Encoding, which net/http's server drops without closing.
+func TestChunkedRequests(t *testing.T) {
+	up := newUpstream(t, nil)
+	l := newLab(t, proxy.Config{Upstreams: []proxy.Upstream{upstreamAt(t, "jira", up.URL)}})
+	head := func(extra ...string) []string {
+		return append([]string{"POST /proxy/jira/rest/api/2/issue HTTP/1.1", "Host: " + l.addr, "X-Jira-Lab: 1",
+			"Content-Type: application/json"}, extra...)
+	}
+	tests := []struct {
+		name     string
+		head     []string
+		body     string
+		wantCode string // "" for forwarded
+		check    func(t *testing.T, got seen)
+	}{
+		{"trailers and TE not forwarded",
+			head("Transfer-Encoding: chunked", "Trailer: Cookie, X-Jira-Cookie, X-Forwarded-For", "TE: trailers"),
+			"5\r\nhello\r\n0\r\nCookie: JSESSIONID=smuggled\r\nX-Jira-Cookie: JSESSIONID=smuggled\r\nX-Forwarded-For: 10.0.0.1\r\n\r\n",
+			"", func(t *testing.T, got seen) {
+				if string(got.Body) != "hello" {
+					t.Errorf("upstream body %q", got.Body)
+				}
+				for _, k := range []string{"Te", "Trailer", "Cookie"} {
+					if v, ok := got.Header[k]; ok {
+						t.Errorf("upstream received %s: %q", k, v)
+					}
+				}
+				if len(got.Trailer) != 0 {
+					t.Errorf("upstream received trailers %q", got.Trailer)
+				}
+			}},
+		{"Content-Length and Transfer-Encoding",
+			head("Content-Length: 40", "Transfer-Encoding: chunked"),
+			"5\r\nhello\r\n0\r\n\r\n",
+			"", func(t *testing.T, got seen) {
+				if string(got.Body) != "hello" || !got.Chunked {
+					t.Errorf("upstream body %q, chunked %v; want hello, chunked", got.Body, got.Chunked)
+				}
+			}},
+		{"malformed chunk size", head("Transfer-Encoding: chunked"), "zz\r\nhello\r\n0\r\n\r\n", "bad_body", nil},
+		{"chunk longer than its size", head("Transfer-Encoding: chunked"), "3\r\nhello\r\n0\r\n\r\n", "bad_body", nil},
+		{"malformed trailer", head("Transfer-Encoding: chunked"), "5\r\nhello\r\n0\r\nno colon here\r\n\r\n", "bad_body", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := l.conn(t)
+			res, body, err := c.exchange(tt.head, tt.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantCode != "" {
+				wantError(t, tt.name, res, body, 400, tt.wantCode)
+			} else if res.StatusCode != 200 {
+				t.Errorf("status %d %s; want 200", res.StatusCode, body)
+			}
+			if !res.Close {
+				t.Errorf("answer without Connection: close (%q)", res.Header["Connection"])
+			}
+			// Whatever the connection still holds is never read as a request.
+			if res, _, err := c.exchange([]string{"GET /proxy/jira/smuggled HTTP/1.1", "Host: " + l.addr, "X-Jira-Lab: 1"}, ""); err == nil {
+				t.Errorf("a second request on the connection was answered: %d", res.StatusCode)
+			}
+			reqs := up.requests()
+			up.mu.Lock()
+			up.reqs = nil
+			up.mu.Unlock()
+			for _, r := range reqs {
+				if strings.Contains(r.RequestURI, "smuggled") {
+					t.Errorf("upstream received %s", r.RequestURI)
+				}
+			}
+			if tt.check != nil {
+				if len(reqs) != 1 {
+					t.Fatalf("upstream received %d requests; want 1", len(reqs))
+				}
+				tt.check(t, reqs[0])
 			}
 		})
 	}

@@ -35,21 +35,7 @@ func rewriteRequestHeaders(h http.Header, userAgent string) {
 			case isHeader(k, contract.HeaderUserAgent):
 				agent = v
 			}
-		case hasPrefixFold(k, "X-Forwarded-"),
-			strings.EqualFold(k, "User-Agent"),
-			strings.EqualFold(k, "Cookie"),
-			strings.EqualFold(k, "Origin"),
-			strings.EqualFold(k, "Referer"),
-			strings.EqualFold(k, "Forwarded"),
-			strings.EqualFold(k, "Via"),
-			strings.EqualFold(k, "X-Real-Ip"),
-			strings.EqualFold(k, "X-Client-Ip"),
-			strings.EqualFold(k, "True-Client-Ip"),
-			strings.EqualFold(k, "Cf-Connecting-Ip"),
-			// ReverseProxy puts these back for upgrades and 100-continue;
-			// the lab never switches protocols, and the server in front
-			// already answers the browser's Expect.
-			k == "Connection", k == "Upgrade", k == "Expect":
+		case hasPrefixFold(k, "X-Forwarded-"), strippedRequestHeader(k):
 		default:
 			continue
 		}
@@ -67,6 +53,35 @@ func rewriteRequestHeaders(h http.Header, userAgent string) {
 	} else {
 		h["User-Agent"] = []string{userAgent}
 	}
+}
+
+// strippedRequestHeaders are the request headers rewriteRequestHeaders
+// removes besides X-Jira-* and X-Forwarded-*, compared as isHeader does.
+var strippedRequestHeaders = [...]string{
+	// The browser's own.
+	"User-Agent", "Cookie", "Origin", "Referer",
+	// The visitor's network.
+	"Forwarded", "Via", "X-Real-Ip", "X-Client-Ip", "True-Client-Ip", "Cf-Connecting-Ip",
+	// Another URL, host or method than the ones the proxy checked, as
+	// servers and frameworks behind it read them (IIS, Symfony, Spring's
+	// HiddenHttpMethodFilter and friends).
+	"X-Original-Url", "X-Original-Uri", "X-Rewrite-Url", "X-Original-Host", "X-Host",
+	"X-Original-Method", "X-Http-Method-Override", "X-Http-Method", "X-Method-Override",
+	// ReverseProxy puts these back for upgrades, 100-continue and a
+	// browser's TE: trailers; the lab never switches protocols, the server
+	// in front already answers the browser's Expect, and no trailer is
+	// forwarded (rewrite).
+	"Connection", "Upgrade", "Expect", "Te",
+}
+
+// strippedRequestHeader reports whether k is one of strippedRequestHeaders.
+func strippedRequestHeader(k string) bool {
+	for _, name := range strippedRequestHeaders {
+		if isHeader(k, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // isHeader reports whether the header key k is name, in any case and with

@@ -38,6 +38,7 @@ type seen struct {
 	RequestURI string
 	Host       string
 	Header     http.Header
+	Trailer    http.Header
 	Body       []byte
 	BodyErr    error
 	ProtoMajor int
@@ -57,7 +58,7 @@ func (u *recordingUpstream) record(w http.ResponseWriter, r *http.Request, h htt
 	body, err := io.ReadAll(r.Body)
 	u.mu.Lock()
 	u.reqs = append(u.reqs, seen{
-		Method: r.Method, RequestURI: r.RequestURI, Host: r.Host, Header: r.Header.Clone(),
+		Method: r.Method, RequestURI: r.RequestURI, Host: r.Host, Header: r.Header.Clone(), Trailer: r.Trailer.Clone(),
 		Body: body, BodyErr: err, ProtoMajor: r.ProtoMajor, Length: r.ContentLength,
 		Chunked: len(r.TransferEncoding) > 0 && r.TransferEncoding[0] == "chunked",
 	})
@@ -381,4 +382,39 @@ func (u *rawUpstream) waitClosed(t testing.TB) {
 	case <-time.After(20 * time.Second): // a hang, not a timing assertion
 		t.Fatal("the proxy never closed its connection to the upstream")
 	}
+}
+
+// conn is one raw TCP connection to the lab, for requests net/http's
+// client would not send (bodies with broken framing, trailers, several
+// requests on one connection).
+type conn struct {
+	net.Conn
+	br *bufio.Reader
+}
+
+func (l *lab) conn(t testing.TB) *conn {
+	t.Helper()
+	c, err := net.Dial("tcp", l.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(20 * time.Second)) // a hang fails, nothing is timed
+	return &conn{Conn: c, br: bufio.NewReader(c)}
+}
+
+// exchange writes head (the request line and headers without the blank
+// line, lines joined by CRLF) then body, and reads the answer; err is
+// the error of reading it.
+func (c *conn) exchange(head []string, body string) (*http.Response, []byte, error) {
+	if _, err := io.WriteString(c, strings.Join(head, "\r\n")+"\r\n\r\n"+body); err != nil {
+		return nil, nil, err
+	}
+	res, err := http.ReadResponse(c.br, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, b, err
 }

@@ -12,12 +12,15 @@
 package proxy
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"jiraauthlab/contract"
 	"log"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httputil"
 	"slices"
@@ -71,6 +74,17 @@ type Config struct {
 	// If nil, nothing is logged.
 	Logger *slog.Logger
 }
+
+// MaxHeaderBytes and MaxHeaderCount bound the request headers the proxy
+// forwards, counted as they arrive, each line as name, ": ", value and
+// CRLF (the Host line and the request line aside); more is refused with
+// 431. MaxHeaderBytes is the app listener's cap too (CONTRACT.md), so
+// behind it the count is what bites; MaxHeaderCount is Tomcat's default
+// maxHeaderCount, beyond which Jira refuses a request itself.
+const (
+	MaxHeaderBytes = 64 << 10
+	MaxHeaderCount = 100
+)
 
 // Defaults for the zero values of Config.
 const (
@@ -181,6 +195,15 @@ func (p *Proxy) Upstreams() []Upstream {
 // "/proxy/"; any base path has been stripped by the caller.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
+		// The server closes the connection after this answer. A request
+		// with both Content-Length and Transfer-Encoding must not leave it
+		// open (RFC 9112, 6.3: whoever sits in front may have framed it by
+		// its Content-Length), but net/http's server drops the
+		// Content-Length, keeps the connection and leaves no trace of it:
+		// so every chunked request closes it. Browsers never send one.
+		w.Header()["Connection"] = connectionClose
+	}
 	rec := recorder{ResponseWriter: w, base: w.Header().Clone()}
 	rt := p.admit(&rec, w, r)
 	defer func() {
@@ -202,8 +225,8 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // admit applies the contract's checks in order (Host, Origin, lab header,
-// path, upstream name, body size). It answers refused requests itself and
-// returns nil for them.
+// method, header size, path, upstream name, body size). It answers refused
+// requests itself and returns nil for them.
 func (p *Proxy) admit(rec *recorder, w http.ResponseWriter, r *http.Request) *route {
 	fail := func(code contract.ErrorCode, detail string) *route {
 		rec.code = code
@@ -223,6 +246,18 @@ func (p *Proxy) admit(rec *recorder, w http.ResponseWriter, r *http.Request) *ro
 	if v := r.Header[contract.HeaderLab]; len(v) == 0 || v[0] != contract.LabHeaderValue {
 		return fail(contract.CodeMissingLabHeader,
 			"Proxied requests must carry the header "+contract.HeaderLab+": "+contract.LabHeaderValue+".")
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete,
+		http.MethodPatch, http.MethodOptions:
+	default:
+		rec.Header()["Allow"] = allowHeader
+		return fail(contract.CodeBadMethod,
+			fmt.Sprintf("The proxy forwards only the methods Jira's REST API uses (%s), not %q.", allowHeader[0], r.Method))
+	}
+	if !headersWithin(r.Header) {
+		return fail(contract.CodeHeadersTooLarge,
+			fmt.Sprintf("The request carries more than %d header lines or %d bytes of headers, the proxy's limits.", MaxHeaderCount, MaxHeaderBytes))
 	}
 	raw, ok := targetPath(r)
 	rest, isProxy := strings.CutPrefix(raw, "/proxy/")
@@ -246,10 +281,65 @@ func (p *Proxy) admit(rec *recorder, w http.ResponseWriter, r *http.Request) *ro
 	case r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody:
 		// Unknown length (chunked): count as it streams. The original
 		// writer lets the server close the connection on overflow.
-		r.Body = http.MaxBytesReader(w, r.Body, p.maxBody)
+		r.Body = chunkedBody{http.MaxBytesReader(w, r.Body, p.maxBody)}
 	}
 	return rt
 }
+
+// Answers of admit, shared (never appended to: capacity is length).
+var (
+	allowHeader     = []string{"GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS"}
+	connectionClose = []string{"close"}
+)
+
+// headersWithin reports whether h stays within MaxHeaderCount lines and
+// MaxHeaderBytes.
+func headersWithin(h http.Header) bool {
+	lines, size := 0, 0
+	for k, vv := range h {
+		lines += len(vv)
+		for _, v := range vv {
+			size += len(k) + len(": ") + len(v) + len("\r\n")
+		}
+		if lines > MaxHeaderCount || size > MaxHeaderBytes {
+			return false
+		}
+	}
+	return true
+}
+
+// chunkedBody is a request body of unknown length. net/http's server parses
+// its chunked framing as it streams to the upstream, so a malformed one
+// fails the round trip; Read marks that error as the client's
+// (badBodyError), for a 400 rather than a 502 blamed on the upstream.
+type chunkedBody struct{ io.ReadCloser }
+
+func (b chunkedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && malformedBody(err) {
+		err = badBodyError{err}
+	}
+	return n, err
+}
+
+// malformedBody reports whether err, of reading a request body, is about
+// its bytes rather than its size (413), a client gone (EOF before the end,
+// a reset or a timeout) or the request's end.
+func malformedBody(err error) bool {
+	var (
+		mbe *http.MaxBytesError
+		ne  net.Error
+	)
+	return !errors.As(err, &mbe) && !errors.As(err, &ne) && !errors.Is(err, io.ErrUnexpectedEOF) &&
+		!errors.Is(err, http.ErrBodyReadAfterClose) && !errors.Is(err, context.Canceled) &&
+		!errors.Is(err, context.DeadlineExceeded)
+}
+
+// badBodyError is a request body's framing error.
+type badBodyError struct{ err error }
+
+func (e badBodyError) Error() string { return "malformed request body: " + e.err.Error() }
+func (e badBodyError) Unwrap() error { return e.err }
 
 // targetPath returns the path of r's request target as the client sent it
 // (escapes untouched, less any prefix the caller stripped, such as the base
@@ -295,6 +385,9 @@ func (rt *route) rewrite(pr *httputil.ProxyRequest) {
 	out.RawQuery = in.RawQuery
 	out.ForceQuery = in.ForceQuery
 	out.Fragment, out.RawFragment, out.User = "", "", nil
+	// A chunked body's trailers are headers too, sent after the body where
+	// no rule above looks (a Cookie, an X-Forwarded-For): none is forwarded.
+	pr.Out.Trailer = nil
 	rewriteRequestHeaders(pr.Out.Header, rt.userAgent)
 }
 

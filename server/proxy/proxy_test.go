@@ -100,6 +100,18 @@ func TestRequestHeaders(t *testing.T) {
 		"Proxy-Authorization": {"Basic c2VjcmV0"},
 		"Upgrade":             {"websocket"},
 		"Expect":              {"100-continue"},
+		"Te":                  {"trailers"},
+		// A framework behind may take these for the URL or method instead
+		// of the ones the proxy checked.
+		"X-Original-Url":         {"/secure/admin"},
+		"X-Original-Uri":         {"/secure/admin"},
+		"X-Rewrite-Url":          {"/secure/admin"},
+		"X-Http-Method-Override": {"DELETE"},
+		"X-Http-Method":          {"DELETE"},
+		"X-Method-Override":      {"DELETE"},
+		"X-Original-Method":      {"DELETE"},
+		"X-Host":                 {"evil.example"},
+		"X-Original-Host":        {"evil.example"},
 	}
 	res, body := l.do(t, "POST", "/proxy/jira/rest/auth/1/session", strings.NewReader(`{"username":"fred","password":"fred"}`), hdr)
 	if res.StatusCode != 200 {
@@ -121,7 +133,9 @@ func TestRequestHeaders(t *testing.T) {
 	}
 	for _, k := range []string{"Origin", "Referer", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
 		"X-Forwarded-Proto", "X-Forwarded-Port", "X-Real-Ip", "Via", "X-Jira-Lab", "X-Jira-Cookie",
-		"X-Jira-Target", "X-Jira-Whatever", "X-Hop", "Keep-Alive", "Proxy-Authorization", "Upgrade", "Expect"} {
+		"X-Jira-Target", "X-Jira-Whatever", "X-Hop", "Keep-Alive", "Proxy-Authorization", "Upgrade", "Expect", "Te",
+		"X-Original-Url", "X-Original-Uri", "X-Rewrite-Url", "X-Http-Method-Override", "X-Http-Method",
+		"X-Method-Override", "X-Original-Method", "X-Host", "X-Original-Host"} {
 		if v, ok := got.Header[k]; ok {
 			t.Errorf("upstream received %s: %q; want it stripped", k, v)
 		}
@@ -159,10 +173,12 @@ func TestRequestHeaders(t *testing.T) {
 		}
 	})
 	t.Run("underscore spelling stripped", func(t *testing.T) {
-		l.raw(t, "GET", "/proxy/jira/x", "X_Jira_Secret: s", "X-Forwarded_For: 1.2.3.4")
+		l.raw(t, "GET", "/proxy/jira/x", "X_Jira_Secret: s", "X-Forwarded_For: 1.2.3.4",
+			"X_HTTP_Method_Override: DELETE", "X_Original_URL: /secure/admin", "X_Real_IP: 1.2.3.4")
 		h := up.last(t).Header
 		for k := range h {
-			if strings.Contains(strings.ToLower(k), "jira") || strings.Contains(strings.ToLower(k), "forwarded") {
+			if k := strings.ToLower(k); strings.Contains(k, "jira") || strings.Contains(k, "forwarded") ||
+				strings.Contains(k, "override") || strings.Contains(k, "original") || strings.Contains(k, "real") {
 				t.Errorf("upstream received %s", k)
 			}
 		}
