@@ -27,6 +27,9 @@ type pageData struct {
 	CaptchaWord string
 	Cookie      string // name=value, as the browser's developer tools show it
 	CookieFile  string // the same cookie as a Netscape cookies.txt
+	Token       string // the form token (atl_token) the page's form carries
+	Marker      template.HTML
+	Retry       string // the form a refused post returns to
 }
 
 var pages = template.Must(template.New("pages").Parse(`
@@ -37,6 +40,7 @@ var pages = template.Must(template.New("pages").Parse(`
 
 {{define "login"}}{{template "head" .}}
 <form id="login-form" method="post" action="{{.Base}}/login.jsp">
+<input type="hidden" id="login-form-token" name="atl_token" value="{{.Token}}">
 <p><label for="login-form-username">Username</label>
 <input id="login-form-username" name="os_username" value="{{.Username}}" autocomplete="username"></p>
 <p><label for="login-form-password">Password</label>
@@ -60,6 +64,7 @@ var pages = template.Must(template.New("pages").Parse(`
 {{define "idp"}}{{template "head" .}}
 <p>Simulated identity provider: it signs in accounts whose login is managed by SSO.</p>
 <form id="idp-form" method="post" action="{{.Base}}/plugins/servlet/sso/login">
+<input type="hidden" id="idp-token" name="atl_token" value="{{.Token}}">
 <p><label for="idp-username">Username</label>
 <input id="idp-username" name="username" value="{{.Username}}"></p>
 <p><button id="idp-submit" type="submit">Sign in</button></p>
@@ -78,10 +83,20 @@ var pages = template.Must(template.New("pages").Parse(`
 {{define "websudo"}}{{template "head" .}}
 <p>You are about to access an administrative function that requires your password.</p>
 <form id="websudo-form" method="post" action="{{.Base}}/secure/admin/WebSudoAuthenticate.jspa">
+<input type="hidden" id="websudo-token" name="atl_token" value="{{.Token}}">
 <p><label for="websudo-password">Password</label>
 <input id="websudo-password" name="webSudoPassword" type="password"></p>
 <p><button id="websudo-submit" type="submit">Confirm</button></p>
 </form>
+</body></html>{{end}}
+
+{{define "xsrf-error"}}{{template "head" .}}
+{{.Marker}}
+<div id="xsrf-error">
+<p>Jira could not complete this action due to a missing form token.</p>
+<p>You may have cleared your browser cookies, which could have resulted in the expiry of your current form token. A new form token has been issued.</p>
+<p><a id="xsrf-retry" href="{{.Retry}}">Return to the form</a> and try again.</p>
+</div>
 </body></html>{{end}}
 
 {{define "websudo-ok"}}{{template "head" .}}
@@ -130,17 +145,24 @@ func handleLoginPage(c *call) {
 		name := c.r.URL.Query().Get("os_username")
 		a := accountByName(name)
 		c.render(http.StatusOK, "login", pageData{Title: "Log in", Username: name,
-			Captcha: a != nil && c.s.store.captchaRequired(a), CaptchaWord: captchaWord})
+			Captcha: a != nil && c.s.store.captchaRequired(a), CaptchaWord: captchaWord, Token: c.pageToken()})
 		return
 	}
 	form, ok := c.formBody()
 	if !ok {
 		return
 	}
+	if !c.formTokenPasses(form) {
+		c.refuseFormToken("/login.jsp")
+		return
+	}
 	name, password := form.Get("os_username"), form.Get("os_password")
 	answered := strings.EqualFold(strings.TrimSpace(form.Get("os_captcha")), captchaWord)
 	d := pageData{Title: "Log in", Username: name, CaptchaWord: captchaWord}
 	a, outcome := c.s.store.authenticate(name, password, answered)
+	if outcome != loginOK {
+		d.Token = c.pageToken() // the page is shown again, for another try
+	}
 	switch outcome {
 	case loginDenied:
 		c.captchaDenied()
@@ -169,17 +191,21 @@ func handleLoginPage(c *call) {
 // #sso-cookie-file: a cookies.txt) as a user would copy it from the browser.
 func handleSSOLogin(c *call) {
 	if c.r.Method == http.MethodGet {
-		c.render(http.StatusOK, "idp", pageData{Title: "Sign in with SSO", Username: "sso-user"})
+		c.render(http.StatusOK, "idp", pageData{Title: "Sign in with SSO", Username: "sso-user", Token: c.pageToken()})
 		return
 	}
 	form, ok := c.formBody()
 	if !ok {
 		return
 	}
+	if !c.formTokenPasses(form) {
+		c.refuseFormToken("/plugins/servlet/sso/login")
+		return
+	}
 	name := form.Get("username")
 	a := accountByName(name)
 	if a == nil || !a.SSO {
-		c.render(http.StatusForbidden, "idp", pageData{Title: "Sign in with SSO", Username: name,
+		c.render(http.StatusForbidden, "idp", pageData{Title: "Sign in with SSO", Username: name, Token: c.pageToken(),
 			Error: "The identity provider does not manage this account. Accounts with a Jira password log in on the login page."})
 		return
 	}
@@ -206,13 +232,18 @@ func handleWebSudoPage(c *call) {
 		c.redirect("/login.jsp")
 		return
 	}
-	d := pageData{Title: "Administrator access"}
+	// The session's own token: WebSudo is only reached with a session.
+	d := pageData{Title: "Administrator access", Token: c.sess.xsrf}
 	if c.r.Method == http.MethodGet {
 		c.render(http.StatusOK, "websudo", d)
 		return
 	}
 	form, ok := c.formBody()
 	if !ok {
+		return
+	}
+	if !c.formTokenPasses(form) {
+		c.refuseFormToken("/secure/admin/WebSudoAuthenticate.jspa")
 		return
 	}
 	if !c.user.passwordIs(form.Get("webSudoPassword")) {

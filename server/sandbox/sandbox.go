@@ -58,6 +58,7 @@ type Sandbox struct {
 	store   *store
 	routes  []route
 	hosts   *hostPolicy
+	formKey []byte // signs logged-out form tokens (formtoken.go)
 
 	reqSeq    atomic.Uint64 // X-AREQUESTID counter
 	attachSeq atomic.Uint64 // ids of (unstored) attachments
@@ -91,6 +92,7 @@ func New(opts Options) *Sandbox {
 		log:     opts.Logger,
 		store:   newStore(opts.Now, opts.IdleTimeout, opts.MaxSessions, opts.CaptchaLimit),
 		hosts:   newHostPolicy(opts.Addr, opts.AllowHost),
+		formKey: newFormKey(),
 	}
 	s.routes = s.routeTable()
 	return s

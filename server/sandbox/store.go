@@ -443,9 +443,18 @@ func randomBase36(n int) string {
 	return string(b)
 }
 
-// newXSRFToken returns a value of the atlassian.xsrf.token cookie's form:
-// XXXX-XXXX-XXXX-XXXX_<40 hex>_lin.
+// newXSRFToken returns a session's value of the atlassian.xsrf.token
+// cookie, in its form: XXXX-XXXX-XXXX-XXXX_<40 hex>_lin.
 func newXSRFToken() string {
+	return xsrfPrefix() + "_" + strings.ToLower(randomHex(20)) + "_lin"
+}
+
+// xsrfPrefixLen is the length of xsrfPrefix's XXXX-XXXX-XXXX-XXXX.
+const xsrfPrefixLen = 19
+
+// xsrfPrefix returns the first part of a form token: four groups of four
+// random capitals and digits.
+func xsrfPrefix() string {
 	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	b := make([]byte, 16)
 	rand.Read(b)
@@ -456,7 +465,7 @@ func newXSRFToken() string {
 		}
 		sb.WriteByte(alnum[int(c)%len(alnum)])
 	}
-	return sb.String() + "_" + strings.ToLower(randomHex(20)) + "_lin"
+	return sb.String()
 }
 
 // newRawToken returns a new personal access token: 33 random bytes in
