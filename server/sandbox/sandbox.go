@@ -20,12 +20,16 @@ import (
 
 // Options configures a Sandbox. The zero value is ready to use.
 type Options struct {
-	Now          func() time.Time // nil → time.Now
-	IdleTimeout  time.Duration    // session idle timeout; 0 → 300 minutes (Jira default)
-	MaxSessions  int              // cap of the session table; 0 → 10000; least recently used evicted
-	MaxBody      int64            // request body cap; 0 → 1 MiB; over → Jira-shaped 413
-	CaptchaLimit int              // consecutive failures before CAPTCHA; 0 → 3
-	Logger       *slog.Logger     // nil → discard; never logs passwords, cookies, Authorization
+	Now         func() time.Time // nil → time.Now
+	IdleTimeout time.Duration    // session idle timeout; 0 → 300 minutes (Jira default)
+	MaxSessions int              // cap of the session table; 0 → 10000; least recently used evicted
+	// MaxSessionsPerUser caps one account's sessions; 0 → 1000 (at most
+	// MaxSessions). A login beyond it evicts that account's own least
+	// recently used session, never another account's (store.newSession).
+	MaxSessionsPerUser int
+	MaxBody            int64        // request body cap; 0 → 1 MiB; over → Jira-shaped 413
+	CaptchaLimit       int          // consecutive failures before CAPTCHA; 0 → 3
+	Logger             *slog.Logger // nil → discard; never logs passwords, cookies, Authorization
 
 	// Addr is the address of the listener the sandbox is served on (its
 	// net.Listener's Addr()). The sandbox answers only to a Host header
@@ -45,6 +49,7 @@ type Options struct {
 const (
 	defaultIdleTimeout  = 300 * time.Minute // Jira's default session timeout
 	defaultMaxSessions  = 10000
+	defaultMaxPerUser   = 1000 // the sandbox's own bound; Jira has none
 	defaultMaxBody      = 1 << 20
 	defaultCaptchaLimit = 3 // jira.maximum.authentication.attempts.allowed
 )
@@ -77,6 +82,9 @@ func New(opts Options) *Sandbox {
 	if opts.MaxSessions <= 0 {
 		opts.MaxSessions = defaultMaxSessions
 	}
+	if opts.MaxSessionsPerUser <= 0 {
+		opts.MaxSessionsPerUser = defaultMaxPerUser
+	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = defaultMaxBody
 	}
@@ -90,7 +98,7 @@ func New(opts Options) *Sandbox {
 		now:     opts.Now,
 		maxBody: opts.MaxBody,
 		log:     opts.Logger,
-		store:   newStore(opts.Now, opts.IdleTimeout, opts.MaxSessions, opts.CaptchaLimit),
+		store:   newStore(opts.Now, opts.IdleTimeout, opts.MaxSessions, opts.MaxSessionsPerUser, opts.CaptchaLimit),
 		hosts:   newHostPolicy(opts.Addr, opts.AllowHost),
 		formKey: newFormKey(),
 	}

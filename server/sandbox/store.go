@@ -19,12 +19,14 @@ type store struct {
 	now          func() time.Time
 	idle         time.Duration
 	maxSessions  int
+	maxPerUser   int
 	captchaLimit int
 
 	mu       sync.Mutex
 	logins   map[string]*loginState // by account name
 	sessions map[string]*list.Element
 	lru      *list.List // of *session, most recently used at the front
+	byUser   map[*account]*userSessions
 	tokens   map[[sha256.Size]byte]*token
 	tokenSeq int
 	policy   passwordPolicy
@@ -46,6 +48,27 @@ type session struct {
 	user            *account
 	lastAccess      time.Time
 	webSudoUntil    time.Time
+	used            bool          // sent back at least once after its login
+	mine            *list.Element // its place in its user's fresh or used list
+}
+
+// userSessions are one account's sessions, most recently used first, in
+// two lists: fresh ones, never sent back since the login that opened them
+// (every basic-auth call opens one, as in Jira 8.20), and used ones. A full
+// account gives up its least recently used fresh session first, so that a
+// flood of one-shot logins cannot push out a session someone is using.
+type userSessions struct {
+	fresh, used *list.List // of *session
+}
+
+func (us *userSessions) len() int { return us.fresh.Len() + us.used.Len() }
+
+// victim is the session the account gives up first.
+func (us *userSessions) victim() *session {
+	if e := us.fresh.Back(); e != nil {
+		return e.Value.(*session)
+	}
+	return us.used.Back().Value.(*session)
 }
 
 // sessionRef is what a request keeps of its session: a copy, so that no
@@ -74,8 +97,8 @@ const (
 	maxFailureCounter = 1 << 20          // keeps the counter far from overflow
 )
 
-func newStore(now func() time.Time, idle time.Duration, maxSessions, captchaLimit int) *store {
-	st := &store{now: now, idle: idle, maxSessions: maxSessions, captchaLimit: captchaLimit}
+func newStore(now func() time.Time, idle time.Duration, maxSessions, maxPerUser, captchaLimit int) *store {
+	st := &store{now: now, idle: idle, maxSessions: maxSessions, maxPerUser: min(maxPerUser, maxSessions), captchaLimit: captchaLimit}
 	st.resetLocked()
 	return st
 }
@@ -89,8 +112,7 @@ func (st *store) reset() {
 
 func (st *store) resetLocked() {
 	st.logins = initialLogins()
-	st.sessions = make(map[string]*list.Element)
-	st.lru = list.New()
+	st.clearSessionsLocked()
 	st.tokens = make(map[[sha256.Size]byte]*token)
 	st.tokenSeq = 0
 	st.policy = presetPolicy(presetSecure)
@@ -189,20 +211,55 @@ type loginInfo struct {
 	PreviousLoginTime   *string `json:"previousLoginTime,omitempty"`
 }
 
-// newSession starts a session for a. It first drops expired sessions from the
-// cold end of the LRU list, then evicts the least recently used one if the
-// table is still full, so the table never exceeds maxSessions.
+// newSession starts a session for a. It first drops expired sessions from
+// the cold end of the LRU list; then, if a already holds its share
+// (maxPerUser), a gives one up (userSessions.victim); then, if the table is
+// still full, the account holding the most sessions gives one up. So the
+// table never exceeds maxSessions, and logging in — even as everyone can,
+// with the built-in accounts' known passwords — only ever evicts sessions
+// of the account logged in as, unless that account holds no more than any
+// other. Failed logins and anonymous calls open no session at all.
 func (st *store) newSession(a *account) sessionRef {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	now := st.now()
 	st.sweepLocked(now)
+	for us := st.byUser[a]; us != nil && us.len() >= st.maxPerUser; {
+		st.dropLocked(st.sessions[us.victim().id])
+	}
 	for st.lru.Len() >= st.maxSessions {
-		st.dropLocked(st.lru.Back())
+		st.dropLocked(st.sessions[st.largestLocked().victim().id])
+	}
+	us := st.byUser[a]
+	if us == nil {
+		us = &userSessions{fresh: list.New(), used: list.New()}
+		st.byUser[a] = us
 	}
 	ss := &session{id: randomHex(16), short: randomBase36(7), xsrf: newXSRFToken(), user: a, lastAccess: now}
 	st.sessions[ss.id] = st.lru.PushFront(ss)
+	ss.mine = us.fresh.PushFront(ss)
 	return ss.ref(now)
+}
+
+// largestLocked returns the sessions of an account that holds the most.
+func (st *store) largestLocked() *userSessions {
+	var top *userSessions
+	for _, us := range st.byUser {
+		if top == nil || us.len() > top.len() {
+			top = us
+		}
+	}
+	return top
+}
+
+// sessionsOf returns how many live sessions a holds.
+func (st *store) sessionsOf(a *account) int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if us := st.byUser[a]; us != nil {
+		return us.len()
+	}
+	return 0
 }
 
 // session returns the live session with id, touching it (idle timeout
@@ -223,6 +280,14 @@ func (st *store) session(id string) (*account, sessionRef, bool) {
 	}
 	ss.lastAccess = now
 	st.lru.MoveToFront(e)
+	us := st.byUser[ss.user]
+	if !ss.used {
+		ss.used = true
+		us.fresh.Remove(ss.mine)
+		ss.mine = us.used.PushFront(ss)
+	} else {
+		us.used.MoveToFront(ss.mine)
+	}
 	return ss.user, ss.ref(now), true
 }
 
@@ -243,8 +308,25 @@ func (st *store) sweepLocked(now time.Time) {
 }
 
 func (st *store) dropLocked(e *list.Element) {
-	delete(st.sessions, e.Value.(*session).id)
+	ss := e.Value.(*session)
+	delete(st.sessions, ss.id)
 	st.lru.Remove(e)
+	us := st.byUser[ss.user]
+	if ss.used {
+		us.used.Remove(ss.mine)
+	} else {
+		us.fresh.Remove(ss.mine)
+	}
+	if us.len() == 0 {
+		delete(st.byUser, ss.user)
+	}
+}
+
+// clearSessionsLocked ends every session.
+func (st *store) clearSessionsLocked() {
+	st.sessions = make(map[string]*list.Element)
+	st.lru = list.New()
+	st.byUser = make(map[*account]*userSessions)
 }
 
 // endSession removes the session with id (logout); absent ids are ignored.
@@ -261,8 +343,7 @@ func (st *store) expireSessions() int {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.lru.Len()
-	st.sessions = make(map[string]*list.Element)
-	st.lru = list.New()
+	st.clearSessionsLocked()
 	return n
 }
 
