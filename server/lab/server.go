@@ -67,6 +67,8 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 			upstreams = append(append([]proxy.Upstream(nil), upstreams...), sb)
 		}
 		s.sandbox = newHTTPServer(s.sbFlight.track(sandbox.New(sandbox.Options{
+			// It answers only to a Host naming this listener: DNS rebinding.
+			Addr:        sbLn.Addr(),
 			IdleTimeout: cfg.SandboxIdleTimeout,
 			Logger:      logger.With("component", "sandbox"),
 		})), s.limits, logger)

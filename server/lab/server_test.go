@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -214,5 +215,34 @@ func TestProxyPathsLoggedOnce(t *testing.T) {
 	}
 	if n := count("/proxy/sandbox/rest/api/2/myself"); n != 1 || !strings.Contains(logs, "status=403") {
 		t.Errorf("the refused request is logged %d times (want once, status=403):\n%s", n, logs)
+	}
+}
+
+// The lab tells the sandbox its listener: a DNS-rebinding Host is refused
+// there too, while its own address and localhost on its port are served.
+func TestSandboxAnswersOnlyToItsOwnHost(t *testing.T) {
+	s := startTestServer(t, Config{SandboxAddr: "127.0.0.1:0"})
+	u, _ := url.Parse(s.SandboxURL)
+	tests := []struct {
+		host string
+		want int
+	}{
+		{u.Host, 200},
+		{"localhost:" + u.Port(), 200},
+		{"rebind.evil.example:" + u.Port(), 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", s.SandboxURL+"rest/api/2/serverInfo", nil)
+			req.Host = tt.host
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.want {
+				t.Errorf("Host %s → %d; want %d", tt.host, resp.StatusCode, tt.want)
+			}
+		})
 	}
 }
