@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"jiraauthlab/server/lab"
+	"jiraauthlab/server/proxy"
 	"jiraauthlab/web"
 )
 
@@ -38,6 +39,9 @@ func main() {
 	logw := lab.NewLogWriter(os.Stderr, 100*time.Millisecond)
 	defer logw.Close()
 	logger := slog.New(slog.NewTextHandler(logw, nil))
+	// Go's http.Transport prints what a misbehaving upstream sent through
+	// the log package, outside slog: it could carry a Set-Cookie.
+	proxy.RedirectStdLog(logger.With("component", "stdlog"))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := lab.Run(ctx, cfg, web.Assets, os.Stdout, logger); err != nil {

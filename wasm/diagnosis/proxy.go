@@ -54,6 +54,10 @@ var proxyAdvice = map[contract.ErrorCode]advice{
 		return LevelBad, "The proxy has no Jira named " + orNone(x.Target) + " (404 unknown_upstream).",
 			[]string{"The lab was probably restarted with other -upstream flags: reload the page and pick a Jira in the selector at the top right."}
 	},
+	contract.CodeBadBody: func(contract.Exchange) (Level, string, []string) {
+		return LevelBad, "The request body's chunked framing is broken (400 bad_body).",
+			[]string{"The body was sent with Transfer-Encoding: chunked and a chunk size, its framing or its trailer is malformed, so the proxy did not forward it. A body with a Content-Length is the safer choice for a script."}
+	},
 	contract.CodeBadMethod: func(x contract.Exchange) (Level, string, []string) {
 		return LevelBad, "The proxy does not forward " + orNone(x.Method) + " (405 bad_method).",
 			[]string{"Jira's REST API uses GET, HEAD, POST, PUT, DELETE, PATCH and OPTIONS; the proxy forwards those and no other (CONNECT, TRACE or WebDAV's methods would only help an attacker)."}
