@@ -4,16 +4,19 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
-// Fuzz targets for every JSON request decoder, the JQL parser and the whole
-// handler. `go test` runs their seed corpora; `go test -fuzz=FuzzX` explores.
+// Fuzz targets for every JSON request decoder, the JQL parser, the Host
+// policy, the form token and the whole handler. `go test` runs their seed
+// corpora; `go test -fuzz=FuzzX` explores.
 
 // checkDecodeErr asserts that a decoder's error is a requestError with
 // messages, so badRequest can always answer with Jira's error body.
@@ -276,6 +279,49 @@ func FuzzXSRFHelpers(f *testing.F) {
 		browserExtension(origin)
 		if sameOrigin(origin, "http://127.0.0.1:8090") && !strings.HasPrefix(strings.ToLower(origin), "http") {
 			t.Fatalf("sameOrigin(%q) with a non-http scheme", origin)
+		}
+	})
+}
+
+// FuzzHostPolicy: whatever the Host header, the policy never panics, a
+// sandbox that does not know its listener allows only IP literals and
+// localhost, and one that does allows nothing on another port.
+func FuzzHostPolicy(f *testing.F) {
+	for _, s := range []string{"127.0.0.1:8090", "localhost:8090", "[::1]:8090", "evil.example", "evil.example:8090",
+		"127.0.0.1", "[::1", "::1", "127.0.0.1:+80", "127.0.0.1:0080", "[fe80::1%25eth0]:8090", "LOCALHOST.:8090", ":", ""} {
+		f.Add(s)
+	}
+	unknown := newHostPolicy(nil, nil)
+	known := newHostPolicy(&net.TCPAddr{IP: net.IPv4zero, Port: 8090}, nil)
+	f.Fuzz(func(t *testing.T, host string) {
+		if unknown.allow(host) {
+			h, _, err := net.SplitHostPort(host)
+			if err != nil {
+				h = strings.Trim(host, "[]")
+			}
+			if _, err := netip.ParseAddr(h); err != nil && !strings.EqualFold(h, "localhost") {
+				t.Fatalf("unknown listener allows %q", host)
+			}
+		}
+		if known.allow(host) {
+			if _, port, err := net.SplitHostPort(host); err != nil || strings.TrimLeft(port, "0") != "8090" {
+				t.Fatalf("listener on :8090 allows %q", host)
+			}
+		}
+	})
+}
+
+// FuzzFormToken: only tokens this sandbox minted are taken for its own.
+func FuzzFormToken(f *testing.F) {
+	sb := New(Options{})
+	minted := sb.mintFormToken()
+	f.Add(minted)
+	f.Add(strings.Replace(minted, "_lout", "_lin", 1))
+	f.Add("ABCD-EFGH-IJKL-MNOP_" + strings.Repeat("0", 40) + "_lout")
+	f.Add("_lout")
+	f.Fuzz(func(t *testing.T, tok string) {
+		if sb.signedFormToken(tok) && tok != minted {
+			t.Fatalf("signedFormToken(%q) without minting it", tok)
 		}
 	})
 }
