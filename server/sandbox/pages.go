@@ -25,11 +25,11 @@ type pageData struct {
 	Username    string
 	Captcha     bool
 	CaptchaWord string
-	Cookie      string // name=value, as the browser's developer tools show it
-	CookieFile  string // the same cookie as a Netscape cookies.txt
-	Token       string // the form token (atl_token) the page's form carries
-	Marker      template.HTML
-	Retry       string // the form a refused post returns to
+	Cookie      string        // name=value, as the browser's developer tools show it
+	CookieFile  string        // the same cookie as a Netscape cookies.txt
+	Token       string        // the form token (atl_token) the page's form carries
+	Marker      template.HTML // Jira's <!-- SecurityTokenMissing --> on its XSRF error view
+	Retry       string        // the form a refused post returns to
 }
 
 var pages = template.Must(template.New("pages").Parse(`
@@ -139,7 +139,8 @@ func handleDashboard(c *call) {
 // Form fields: os_username, os_password, and os_captcha once CAPTCHA is
 // required. Like Jira, a failure re-renders the page with 200 and says why in
 // X-Seraph-LoginReason; success sets the session cookies and redirects (302)
-// to the dashboard.
+// to the dashboard. The form carries the form token (formtoken.go), which a
+// browser's post must send back.
 func handleLoginPage(c *call) {
 	if c.r.Method == http.MethodGet {
 		name := c.r.URL.Query().Get("os_username")

@@ -22,7 +22,7 @@ import (
 type Options struct {
 	Now         func() time.Time // nil → time.Now
 	IdleTimeout time.Duration    // session idle timeout; 0 → 300 minutes (Jira default)
-	MaxSessions int              // cap of the session table; 0 → 10000; least recently used evicted
+	MaxSessions int              // cap of the session table; 0 → 10000; when full, the account holding the most gives one up
 	// MaxSessionsPerUser caps one account's sessions; 0 → 1000 (at most
 	// MaxSessions). A login beyond it evicts that account's own least
 	// recently used session, never another account's (store.newSession).
