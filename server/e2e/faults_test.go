@@ -60,7 +60,7 @@ func TestFaults(t *testing.T) {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"half\":")
 	})
 	silent := faultUpstream(t, func(c net.Conn) { time.Sleep(10 * time.Second) }) // accepts, never answers
-	trickle := faultUpstream(t, func(c net.Conn) { // a body that keeps moving, slowly
+	trickle := faultUpstream(t, func(c net.Conn) {                                // a body that keeps moving, slowly
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\n")
 		for i := 0; i < 10; i++ {
 			time.Sleep(150 * time.Millisecond)
