@@ -15,8 +15,10 @@ type hostSet struct {
 	names map[string]bool // lower-case host:port
 	port  string
 	// anyIP is set when the listener has no specific address (0.0.0.0, ::):
-	// then every IP literal on the port is a name the app is served under.
-	// IP literals cannot be rebound, only host names can.
+	// then every IP literal on the port is a Host the app is served under
+	// (IP literals cannot be rebound, only host names can), and an IP
+	// literal Origin is the app's own only when it names the request's own
+	// Host — a page served from any other address is another site.
 	anyIP bool
 }
 
@@ -52,8 +54,9 @@ func defaultPort(scheme string) string {
 
 // allowed reports whether hostport names the app. A name without a port
 // means the scheme's default port; a Host header may also match a bare
-// -public-url host as given, an Origin always compares with its port.
-func (s *hostSet) allowed(hostport, scheme string, bareOK bool) bool {
+// -public-url host as given, an Origin always compares with its port. On an
+// any-address listener an IP literal is allowed when ipOK says so.
+func (s *hostSet) allowed(hostport, scheme string, bareOK bool, ipOK func(hostport string) bool) bool {
 	h := strings.ToLower(hostport)
 	if h == "" {
 		return false
@@ -69,21 +72,32 @@ func (s *hostSet) allowed(hostport, scheme string, bareOK bool) bool {
 		return true
 	}
 	if s.anyIP && port == s.port {
-		_, err := netip.ParseAddr(host)
-		return err == nil
+		if _, err := netip.ParseAddr(host); err == nil {
+			return ipOK(net.JoinHostPort(host, port))
+		}
 	}
 	return false
 }
 
 // AllowHost reports whether a Host header names the app.
-func (s *hostSet) AllowHost(host string) bool { return s.allowed(host, "http", true) }
+func (s *hostSet) AllowHost(host string) bool {
+	return s.allowed(host, "http", true, func(string) bool { return true })
+}
 
-// AllowOrigin reports whether an Origin header is the app's own.
-func (s *hostSet) AllowOrigin(origin string) bool {
+// AllowOrigin reports whether an Origin header is the app's own, for a
+// request whose Host is host.
+func (s *hostSet) AllowOrigin(origin, host string) bool {
 	u, err := url.Parse(origin)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil ||
 		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
 		return false
 	}
-	return s.allowed(u.Host, u.Scheme, false)
+	sameHost := func(hostport string) bool {
+		h, p, err := net.SplitHostPort(strings.ToLower(host))
+		if err != nil {
+			h, p = strings.Trim(strings.ToLower(host), "[]"), defaultPort(u.Scheme)
+		}
+		return net.JoinHostPort(h, p) == hostport
+	}
+	return s.allowed(u.Host, u.Scheme, false, sameHost)
 }

@@ -35,7 +35,10 @@ func rewriteRequestHeaders(h http.Header, userAgent string) {
 			case isHeader(k, contract.HeaderUserAgent):
 				agent = v
 			}
-		case hasPrefixFold(k, "X-Forwarded-"), strippedRequestHeader(k):
+		case hasPrefixFold(k, "X-Forwarded-"), strippedRequestHeader(k),
+			// The browser's fetch metadata and client hints describe its
+			// request to the lab, and name the browser: not Jira's business.
+			hasPrefixFold(k, "Sec-Fetch-"), hasPrefixFold(k, "Sec-Ch-"):
 		default:
 			continue
 		}

@@ -24,7 +24,7 @@ type hostSet map[string]bool
 
 func (h hostSet) AllowHost(host string) bool { return h[host] }
 
-func (h hostSet) AllowOrigin(origin string) bool {
+func (h hostSet) AllowOrigin(origin, _ string) bool {
 	rest, ok := strings.CutPrefix(origin, "http://")
 	if !ok {
 		rest, ok = strings.CutPrefix(origin, "https://")

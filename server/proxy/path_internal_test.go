@@ -63,8 +63,8 @@ func (f *fakeUpstream) take() []*http.Request {
 
 type allowAll struct{}
 
-func (allowAll) AllowHost(string) bool   { return true }
-func (allowAll) AllowOrigin(string) bool { return true }
+func (allowAll) AllowHost(string) bool           { return true }
+func (allowAll) AllowOrigin(string, string) bool { return true }
 
 // FuzzPath sends arbitrary request targets through the proxy (parsed as
 // net/http's server parses a request line) and checks that whatever is

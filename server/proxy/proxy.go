@@ -35,8 +35,9 @@ type HostChecker interface {
 	// "127.0.0.1:8080", names the app.
 	AllowHost(host string) bool
 	// AllowOrigin reports whether an Origin header value, such as
-	// "http://127.0.0.1:8080", is the app's own.
-	AllowOrigin(origin string) bool
+	// "http://127.0.0.1:8080", is the app's own, for a request whose Host
+	// (already allowed) is host.
+	AllowOrigin(origin, host string) bool
 }
 
 // Config configures New.
@@ -238,7 +239,7 @@ func (p *Proxy) admit(rec *recorder, w http.ResponseWriter, r *http.Request) *ro
 			"The request's Host is not a name this lab is served under.")
 	}
 	for _, o := range r.Header["Origin"] {
-		if !p.hosts.AllowOrigin(o) {
+		if !p.hosts.AllowOrigin(o, r.Host) {
 			return fail(contract.CodeForeignOrigin,
 				"The request comes from a page outside this lab (Origin "+fmt.Sprintf("%q", o)+").")
 		}

@@ -96,6 +96,9 @@ func TestRequestHeaders(t *testing.T) {
 		"X-Jira-Whatever":     {"x"},
 		"Connection":          {"X-Hop"},
 		"X-Hop":               {"hop"},
+		"Sec-Fetch-Site":      {"same-origin"},
+		"Sec-Fetch-Mode":      {"cors"},
+		"Sec-Ch-Ua":           {`"Chromium";v="126"`},
 		"Keep-Alive":          {"timeout=5"},
 		"Proxy-Authorization": {"Basic c2VjcmV0"},
 		"Upgrade":             {"websocket"},
@@ -134,6 +137,7 @@ func TestRequestHeaders(t *testing.T) {
 	for _, k := range []string{"Origin", "Referer", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
 		"X-Forwarded-Proto", "X-Forwarded-Port", "X-Real-Ip", "Via", "X-Jira-Lab", "X-Jira-Cookie",
 		"X-Jira-Target", "X-Jira-Whatever", "X-Hop", "Keep-Alive", "Proxy-Authorization", "Upgrade", "Expect", "Te",
+		"Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Ch-Ua",
 		"X-Original-Url", "X-Original-Uri", "X-Rewrite-Url", "X-Http-Method-Override", "X-Http-Method",
 		"X-Method-Override", "X-Original-Method", "X-Host", "X-Original-Host"} {
 		if v, ok := got.Header[k]; ok {

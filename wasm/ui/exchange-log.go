@@ -171,6 +171,7 @@ var labOwnHeaders = map[string]bool{
 	"content-security-policy": true,
 	"x-content-type-options":  true,
 	"referrer-policy":         true,
+	"cache-control":           true, // no-store on every proxied answer; Jira's own comes as X-Jira-Cache-Control
 }
 
 func (l *exchangeLog) onClear(ctx app.Context, e app.Event) {
