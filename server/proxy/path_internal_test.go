@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -173,4 +174,65 @@ func TestRenamedResponseHeaderMatchesTheContract(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzHeaderTranslation: whatever header names and values a browser sends
+// and an upstream answers, the upstream never sees the browser's cookie,
+// origin or a lab header, the browser never gets a Set-Cookie or a header
+// that acts on the lab's origin, and the one Cookie sent is the page's.
+func FuzzHeaderTranslation(f *testing.F) {
+	f.Add("Cookie", "lab=1", "X-Jira-Cookie", "JSESSIONID=A", "Set-Cookie", "JSESSIONID=B; Path=/")
+	f.Add("X_Jira_Cookie", "a=1", "x-jira-lab", "1", "X-Jira-Set-Cookie", "forged=1")
+	f.Add("Origin", "http://evil", "Sec-Fetch-Site", "cross-site", "Location", "http://evil/")
+	f.Add("X-Http-Method-Override", "DELETE", "User-Agent", "Mozilla/5.0 Chrome/1", "Strict-Transport-Security", "max-age=1")
+	f.Fuzz(func(t *testing.T, k1, v1, k2, v2, rk, rv string) {
+		in := http.Header{}
+		for _, kv := range [][2]string{{k1, v1}, {k2, v2}} {
+			if k := http.CanonicalHeaderKey(kv[0]); k != "" {
+				in[k] = append(in[k], kv[1])
+			}
+		}
+		var page []string // what the page sent as X-Jira-Cookie, in any spelling the proxy takes
+		for k, v := range in {
+			if isHeader(k, contract.HeaderCookie) {
+				page = append(page, v...)
+			}
+		}
+		rewriteRequestHeaders(in, "JiraAuthLab/test")
+		for k := range in {
+			switch {
+			case hasPrefixFold(k, contract.HeaderPrefix), isHeader(k, "Origin"), isHeader(k, "Referer"),
+				hasPrefixFold(k, "Sec-Fetch-"), isHeader(k, "X-Http-Method-Override"):
+				t.Fatalf("the upstream would get %s: %q", k, in[k])
+			}
+		}
+		c := in["Cookie"]
+		if len(page) == 0 && c != nil || len(page) > 0 && len(c) != 1 {
+			t.Fatalf("Cookie %q; want one line made of the page's X-Jira-Cookie %q", c, page)
+		}
+		if len(page) > 0 {
+			got := strings.Split(c[0], "; ")
+			slices.Sort(got)
+			slices.Sort(page)
+			if !slices.Equal(got, page) && strings.Join(got, "; ") != strings.Join(page, "; ") {
+				t.Fatalf("Cookie %q; want the page's X-Jira-Cookie %q", c, page)
+			}
+		}
+		if ua := in["User-Agent"]; len(ua) != 1 {
+			t.Fatalf("User-Agent %q; want exactly one", ua)
+		}
+
+		res := &http.Response{Header: http.Header{}, ContentLength: 0}
+		if k := http.CanonicalHeaderKey(rk); k != "" {
+			res.Header[k] = []string{rv}
+		}
+		if err := modifyResponse(res); err != nil {
+			return
+		}
+		for k := range res.Header {
+			if renamedResponseHeader(k) != "" || isHeader(k, "Set-Cookie") {
+				t.Fatalf("the browser would get %s: %q", k, res.Header[k])
+			}
+		}
+	})
 }
