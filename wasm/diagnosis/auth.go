@@ -52,9 +52,18 @@ func (r *reading) captcha() {
 	r.jiraSays()
 }
 
-// isXSRF: Jira's XSRF filter refused the request.
+// isXSRF: Jira's XSRF filter refused the request, or its web pages' form
+// token check did: Jira's XSRF error page answers 200, with the title "XSRF
+// Security Token Missing" and the marker <!-- SecurityTokenMissing -->
+// (Jira's xsrferror.jsp; pycontribs/jira notes such errors come "in pages
+// with 200").
 func (r *reading) isXSRF() bool {
-	return r.x.Status == 403 && strings.Contains(r.x.ResponseBody, "XSRF check failed")
+	return r.x.Status == 403 && strings.Contains(r.x.ResponseBody, "XSRF check failed") || r.tokenMissingPage()
+}
+
+// tokenMissingPage reports whether the answer is Jira's XSRF error page.
+func (r *reading) tokenMissingPage() bool {
+	return strings.Contains(r.x.ResponseBody, "<!-- SecurityTokenMissing -->")
 }
 
 // xsrf: 403 "XSRF check failed" from the XSRF filter of Jira's REST plugin
@@ -68,6 +77,10 @@ func (r *reading) xsrf() {
 	token := strings.TrimSpace(x.SentHeader(jira.HeaderToken))
 	agent := x.SentHeader(contract.HeaderUserAgent)
 	switch {
+	case r.tokenMissingPage():
+		r.set(LevelBad, "XSRF Security Token Missing: Jira did not act on this form post.",
+			"Jira answered with its XSRF error page — status "+strconv.Itoa(x.Status)+", yet nothing was done: a form of Jira's web pages (the login page, WebSudo, an administration form) was posted without the form token (atl_token) that Jira put in the form and in the atlassian.xsrf.token cookie.",
+			"A browser posts the form it was given, token included. A script that posts such a form must first GET the page, read the hidden atl_token field and keep the cookie (curl -c jar -b jar), or send X-Atlassian-Token: no-check; or, better, use the REST API instead of the web pages. A status of 200 does not mean it worked: look for the page's title.")
 	case jira.BrowserAgent(agent):
 		r.set(LevelBad, "XSRF check failed: Jira refuses a "+orNone(x.Method)+" from a browser's User-Agent.",
 			"Jira's XSRF filter refused this request with 403 XSRF check failed because its User-Agent ("+agent+") names a browser and neither its Origin nor its Referer is Jira's own site. A browser's "+orNone(x.Method)+" is refused whatever its content type, even with X-Atlassian-Token: no-check.",

@@ -337,6 +337,10 @@ func TestDiagnoseXSRF(t *testing.T) {
 		{name: "browser user agent", x: browser, level: LevelBad, title: "browser's User-Agent",
 			want: []string{chrome, "even with X-Atlassian-Token: no-check", "REST API calls with a browser User-Agent header may fail CSRF checks", "curl", "JiraAuthLab/"}},
 		{name: "Mozilla alone is no browser", x: mozillaOnly, level: LevelBad, title: "not a form", not: []string{"browser's User-Agent ("}},
+		{name: "Jira's XSRF error page, 200", x: rec("POST", "/login.jsp", contract.AuthNone, "", 200,
+			"<html><head><title>XSRF Security Token Missing</title></head><body><!-- SecurityTokenMissing --><p>The form token is missing.</p></body></html>",
+			"content-type", "text/html;charset=UTF-8", "x-arequestid", "1"),
+			level: LevelBad, title: "XSRF Security Token Missing", want: []string{"atl_token", "curl -c jar -b jar", "200 does not mean it worked"}},
 		{name: "no content type at all", x: noType, level: LevelBad, title: "form POST", want: []string{"no Content-Type at all", "(none)"}},
 		{name: "json, no browser", x: jsonOrigin, level: LevelBad, title: "not a form", want: []string{"Origin", "application/json"}},
 	})
