@@ -100,11 +100,7 @@ func TestExpiredSessionOffersLoginAgain(t *testing.T) {
 	b.open(lab.Page("session"))
 	b.login("fred", "fred")
 	b.waitText("cookie-header", "Cookie: JSESSIONID=")
-	resp, err := http.Post(lab.SandboxURL+"_sandbox/expire-sessions", "application/json", nil)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("expire sessions: %v %v", resp, err)
-	}
-	resp.Body.Close()
+	expireSessions(t, lab)
 	b.click("whoami")
 	if x := b.waitExchange(2); !strings.Contains(x, "401") {
 		t.Fatalf("who am I with an expired session: %q", x)

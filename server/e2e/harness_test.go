@@ -338,6 +338,17 @@ func get(t *testing.T, url string, header ...string) *http.Response {
 
 // Steps of a flow, as a user takes them.
 
+// expireSessions ends every session on the lab's sandbox, as Jira's idle
+// timeout or an administrator would.
+func expireSessions(t *testing.T, lab *labProcess) {
+	t.Helper()
+	resp, err := http.Post(lab.SandboxURL+"_sandbox/expire-sessions", "application/json", nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("expire sessions: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}
+
 // allowProxyStatuses accepts the console's network errors for Jira answers a
 // flow provokes on purpose (401, 403, 409 through the proxy): the page shows
 // them, they are not faults of the page.

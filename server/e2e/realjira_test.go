@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -34,11 +33,7 @@ func TestJiraAsItReallyIs(t *testing.T) {
 		t.Fatalf("a POST login through the proxy must pass Jira's XSRF filter: %q", x)
 	}
 	b.waitText("cookie-header", "Cookie: JSESSIONID=")
-	resp, err := http.Post(lab.SandboxURL+"_sandbox/expire-sessions", "application/json", nil)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("expire sessions: %v %v", resp, err)
-	}
-	resp.Body.Close()
+	expireSessions(t, lab)
 	before := b.exchanges()
 	b.click("search")
 	if x := b.waitExchange(before + 1); !strings.Contains(x, "401") || !strings.Contains(x, "/rest/api/2/search") {
