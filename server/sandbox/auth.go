@@ -166,7 +166,7 @@ func (c *call) basicAuth() bool {
 	switch outcome {
 	case loginOK:
 		c.s.store.recordLogin(a)
-		c.openSession(a)
+		c.openSession(a, true)
 		c.by = authBasic
 		return true
 	case loginDenied:
@@ -237,7 +237,7 @@ func (c *call) startSession(a *account) loginInfo {
 		c.s.store.endSession(c.sess.id)
 	}
 	info := c.s.store.recordLogin(a)
-	c.openSession(a)
+	c.openSession(a, false)
 	c.by = authCookie
 	return info
 }
@@ -254,8 +254,10 @@ func (c *call) cookiePath() string {
 // (HttpOnly) and atlassian.xsrf.token, with the path of the context Jira was
 // reached under (Tomcat roots the session cookie at the context path:
 // Path=/jira under /jira), and Secure on https as in the 8.20 capture.
-func (c *call) openSession(a *account) {
-	ref := c.s.store.newSession(a)
+//
+// implicit: opened as a side effect of basic auth, not asked for.
+func (c *call) openSession(a *account, implicit bool) {
+	ref := c.s.store.newSession(a, implicit)
 	c.user, c.sess, c.loginReason = a, &ref, reasonOK
 	path := c.cookiePath()
 	tls := c.r.TLS != nil

@@ -71,3 +71,19 @@ func TestSessionTableFullEvictsTheLargest(t *testing.T) {
 		t.Errorf("sessions = %d; want 4", n)
 	}
 }
+
+// Many learners log in at once: a session login's new cookie is about to be
+// sent back, and must not be the first to go when its account is full (it
+// was: the flows of make load lost a cookie before its first use). The
+// sessions their owners left behind go first.
+func TestNewLoginSessionOutlivesOlderOnes(t *testing.T) {
+	h := newHarness(t, Options{MaxSessions: 100, MaxSessionsPerUser: 3, IdleTimeout: time.Hour})
+	first := h.login("fred", "fred")
+	h.do(req{path: "/rest/api/2/myself", cookie: first}) // used, then left for a new login
+	fresh := h.login("fred", "fred")                     // not sent back yet
+	h.login("fred", "fred")                              // another learner's
+	h.login("fred", "fred")                              // full: one must go
+	want{status: 200, headers: map[string]string{"X-AUSERNAME": "fred"}}.check(t, "the new login's cookie, at its first use",
+		h.do(req{path: "/rest/api/2/myself", cookie: fresh}))
+	want{status: 401}.check(t, "the session left behind", h.do(req{path: "/rest/api/2/myself", cookie: first}))
+}

@@ -48,15 +48,19 @@ type session struct {
 	user            *account
 	lastAccess      time.Time
 	webSudoUntil    time.Time
-	used            bool          // sent back at least once after its login
+	used            bool          // asked for by a session login, or sent back at least once
 	mine            *list.Element // its place in its user's fresh or used list
 }
 
 // userSessions are one account's sessions, most recently used first, in
-// two lists: fresh ones, never sent back since the login that opened them
-// (every basic-auth call opens one, as in Jira 8.20), and used ones. A full
-// account gives up its least recently used fresh session first, so that a
-// flood of one-shot logins cannot push out a session someone is using.
+// two lists: fresh ones, opened as a side effect of a basic-auth call (every
+// one opens a session, as in Jira 8.20) and never sent back since, and used
+// ones — sent back, or asked for by a session login, whose client came for
+// the cookie and is about to send it. A full account gives up its least
+// recently used fresh session first, so that a flood of one-shot basic-auth
+// calls cannot push out a session someone is using; then its least
+// recently used one (a session login's fresh cookie is never the first to
+// go: with many logins at once, it would be gone before its first use).
 type userSessions struct {
 	fresh, used *list.List // of *session
 }
@@ -219,7 +223,9 @@ type loginInfo struct {
 // with the built-in accounts' known passwords — only ever evicts sessions
 // of the account logged in as, unless that account holds no more than any
 // other. Failed logins and anonymous calls open no session at all.
-func (st *store) newSession(a *account) sessionRef {
+//
+// implicit marks a session opened as a side effect of basic auth.
+func (st *store) newSession(a *account, implicit bool) sessionRef {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	now := st.now()
@@ -235,9 +241,13 @@ func (st *store) newSession(a *account) sessionRef {
 		us = &userSessions{fresh: list.New(), used: list.New()}
 		st.byUser[a] = us
 	}
-	ss := &session{id: randomHex(16), short: randomBase36(7), xsrf: newXSRFToken(), user: a, lastAccess: now}
+	ss := &session{id: randomHex(16), short: randomBase36(7), xsrf: newXSRFToken(), user: a, lastAccess: now, used: !implicit}
 	st.sessions[ss.id] = st.lru.PushFront(ss)
-	ss.mine = us.fresh.PushFront(ss)
+	if implicit {
+		ss.mine = us.fresh.PushFront(ss)
+	} else {
+		ss.mine = us.used.PushFront(ss)
+	}
 	return ss.ref(now)
 }
 
