@@ -133,11 +133,13 @@ func flows(app string, clients int, dur time.Duration) (flowRun, error) {
 		wg      sync.WaitGroup
 	)
 	for i := 0; i < clients; i++ {
+		// Made here, one after the other: vegeta's options write to the
+		// client they are given, which every learner shares.
+		atk := vegeta.NewAttacker(vegeta.Client(client), vegeta.Workers(1), vegeta.MaxWorkers(1))
+		l := newLearner(app)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			l := newLearner(app)
-			atk := vegeta.NewAttacker(vegeta.Client(client), vegeta.Workers(1), vegeta.MaxWorkers(1), vegeta.KeepAlive(true))
 			for res := range atk.Attack(l.next, vegeta.Rate{Freq: 0, Per: time.Second}, dur, "flows") {
 				failure := l.answer(res)
 				mu.Lock()
