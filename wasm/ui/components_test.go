@@ -119,14 +119,19 @@ func TestExchangeLogMasksAndSplitsCookies(t *testing.T) {
 			}
 		}
 		for _, want := range []string{"Cookie: JSESSIONID=", "x-jira-set-cookie: JSESSIONID=A; Path=/; HttpOnly\nx-jira-set-cookie: b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/",
-			"http://127.0.0.1:8090/rest/auth/1/session", "&#34;a&#34;: 1", "X-AUSERNAME: fred"} {
+			"http://127.0.0.1:8090/rest/auth/1/session", "&#34;a&#34;: 1", "X-AUSERNAME: fred",
+			`data-exchange="1"`, `class="curl"`, "-c cookies.txt -X POST", "copy-curl"} {
 			if !strings.Contains(html, want) {
 				t.Errorf("the log lacks %q:\n%s", want, html)
 			}
 		}
 		m.log.reveal = true
-		if html := render(t, &exchangeLog{}); !strings.Contains(html, "Basic ZnJlZDpmcmVk") {
+		html = render(t, &exchangeLog{})
+		if !strings.Contains(html, "Basic ZnJlZDpmcmVk") {
 			t.Error("Reveal secrets does not reveal the Authorization header")
+		}
+		if !strings.Contains(html, "-u fred:fred") || !strings.Contains(html, "hunter2") {
+			t.Error("Reveal secrets does not reveal the secrets of the curl command")
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 
 	"jiraauthlab/contract"
 	"jiraauthlab/wasm/cookies"
+	"jiraauthlab/wasm/curl"
 	"jiraauthlab/wasm/jira"
 	"jiraauthlab/wasm/mask"
 
@@ -46,7 +47,7 @@ func (l *exchangeLog) Render() app.UI {
 			app.If(len(s.exchanges) == 0, app.Li().Class("empty").Text("No request yet.")),
 			app.Range(s.exchanges).Slice(func(i int) app.UI {
 				x := s.exchanges[i]
-				return renderExchange(x, s.entryOpen(x.ID), s.reveal)
+				return renderExchange(x, s.entryOpen(x.ID), s.reveal, s.copied == x.ID)
 			}),
 		),
 	)
@@ -108,7 +109,7 @@ func receivedHeaders(x contract.Exchange) string {
 	return b.String()
 }
 
-func renderExchange(x contract.Exchange, open, reveal bool) app.UI {
+func renderExchange(x contract.Exchange, open, reveal, copied bool) app.UI {
 	status := "failed"
 	level := "bad"
 	if x.Status != 0 {
@@ -128,7 +129,12 @@ func renderExchange(x contract.Exchange, open, reveal bool) app.UI {
 		body = body[:20000] + "\n… (cut at 20000 characters)"
 	}
 	id := x.ID
-	return app.Li().Class("exchange").DataSet("id", x.ID).Body(
+	cmd := curl.Command(x, curl.Options{Reveal: reveal, UserAgent: contract.UserAgent(labVersion())})
+	copyLabel := "Copy as curl"
+	if copied {
+		copyLabel = "Copied"
+	}
+	return app.Li().Class("exchange").DataSet("id", x.ID).DataSet("exchange", x.ID).Body(
 		app.Details().Open(open).OnToggle(func(ctx app.Context, e app.Event) {
 			// Keep the user's choice with the exchange, and go-app's idea of
 			// the attribute with the page (the scope makes go-app rebind the
@@ -155,6 +161,13 @@ func renderExchange(x contract.Exchange, open, reveal bool) app.UI {
 				app.H3().Text("Request body"),
 				app.Pre().Class("req-body").Text(mask.Body(x.SentHeader("Content-Type"), x.RequestBody)),
 			),
+			app.Div().Class("row").Body(
+				app.H3().Text("As curl, against Jira itself"),
+				button("copy-curl-"+strconv.Itoa(id), copyLabel, false).Class("secondary copy-curl").
+					Title("Copies the command: run it in a shell, as the seeds do").
+					OnClick(func(ctx app.Context, e app.Event) { copyCurl(ctx, id, cmd) }, id, cmd),
+			),
+			app.Pre().Class("curl").Text(cmd),
 			app.If(x.Status != 0,
 				app.H3().Text("Response headers"),
 				app.Pre().Class("resp-headers").Text(receivedHeaders(x)),
@@ -172,6 +185,29 @@ var labOwnHeaders = map[string]bool{
 	"x-content-type-options":  true,
 	"referrer-policy":         true,
 	"cache-control":           true, // no-store on every proxied answer; Jira's own comes as X-Jira-Cache-Control
+}
+
+// copyCurl puts cmd on the clipboard and, once the browser says it did,
+// marks exchange id's button. A browser that refuses (no clipboard
+// permission) leaves the command on screen to select by hand.
+func copyCurl(ctx app.Context, id int, cmd string) {
+	clip := app.Window().Get("navigator").Get("clipboard")
+	if !clip.Truthy() {
+		return
+	}
+	root := ctx.Dispatcher().Context()
+	var done, failed app.Func
+	release := func() { done.Release(); failed.Release() }
+	done = app.FuncOf(func(app.Value, []app.Value) any {
+		release()
+		root.Dispatch(func(ctx app.Context) {
+			journal.copied = id
+			publish(ctx, keyLog)
+		})
+		return nil
+	})
+	failed = app.FuncOf(func(app.Value, []app.Value) any { release(); return nil })
+	clip.Call("writeText", cmd).Call("then", done, failed)
 }
 
 func (l *exchangeLog) onClear(ctx app.Context, e app.Event) {

@@ -24,7 +24,8 @@ type logState struct {
 	// ID (go-app reuses elements by position, and the newest comes first).
 	// An entry without a choice is open when it is the newest.
 	open   map[int]bool
-	reveal bool // show secrets in the log's request headers
+	reveal bool // show secrets in the log's request headers and curl commands
+	copied int  // the exchange whose curl was copied last
 	diag   *diagnosis.Diagnosis
 }
 
