@@ -16,9 +16,12 @@ var pageIDs = map[string][]string{
 	"session":  {"username", "password", "login", "whoami", "jql", "search", "search-results", "logout", "session-json", "set-cookie", "cookie-header", "cookie-paste"},
 	"basic":    {"basic-username", "basic-password", "basic-path", "basic-header", "basic-send"},
 	"password": {"policy", "pw-mode", "pw-username", "pw-display-name", "pw-email", "pw-old", "pw-new", "pw-result"},
+	"token":    {"token-username", "token-password", "token-name", "token-days", "token-create", "token-value", "token-use", "token-revoke"},
+	"console": {"console-method", "console-path", "console-headers", "console-body", "console-auth", "console-browser-ua", "console-send",
+		"curl-import", "curl-import-apply"},
 }
 
-var layoutIDs = []string{"target", "exchanges", "diagnosis", "nav-session", "nav-basic", "nav-password", "version"}
+var layoutIDs = []string{"target", "exchanges", "diagnosis", "nav-session", "nav-basic", "nav-password", "nav-token", "nav-console", "version"}
 
 func TestEveryRouteBootsWithItsLayout(t *testing.T) {
 	lab := startLab(t)
@@ -28,6 +31,8 @@ func TestEveryRouteBootsWithItsLayout(t *testing.T) {
 		{"session", "session"},
 		{"basic", "basic"},
 		{"password", "password"},
+		{"token", "token"},
+		{"console", "console"},
 	}
 	for _, rt := range routes {
 		b.open(lab.Page(rt.path))

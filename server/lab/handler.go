@@ -84,7 +84,7 @@ func newHandler(cfg handlerConfig) (*handler, error) {
 			WasmContentLengthHeader: wasmLengthHeader,
 			// go-app's service worker precaches "/" only: the other routes
 			// went to the network on every visit, and failed offline.
-			CacheableResources: []string{cfg.BasePath + ui.RouteSession, cfg.BasePath + ui.RouteBasic, cfg.BasePath + ui.RoutePassword},
+			CacheableResources: pagePaths(cfg.BasePath),
 			Env:                app.Environment{"LAB_VERSION": cfg.Version},
 			// go-app's loader only asks for the wasm once its deferred scripts
 			// have run (after DOMContentLoaded); the preload starts the download
@@ -95,6 +95,15 @@ func newHandler(cfg handlerConfig) (*handler, error) {
 		},
 	}
 	return h, nil
+}
+
+// pagePaths are the pages' paths under base.
+func pagePaths(base string) []string {
+	out := make([]string, len(ui.PageRoutes))
+	for i, r := range ui.PageRoutes {
+		out[i] = base + r
+	}
+	return out
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {

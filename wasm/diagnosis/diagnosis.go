@@ -143,6 +143,18 @@ func (r *reading) basicNote() {
 	}
 }
 
+// tokenNote says which token scheme goes with which Jira, the commonest
+// confusion with tokens: Server/DC's personal access tokens are Bearer
+// tokens (Atlassian, "Using Personal Access Tokens"); Cloud's API tokens go
+// with the e-mail address in basic auth (Atlassian, "Basic auth for REST
+// APIs").
+func (r *reading) tokenNote() {
+	if r.x.Auth != contract.AuthBearer || r.proxy != nil || r.x.Status == 0 {
+		return
+	}
+	r.add("A personal access token (Jira Server and Data Center 8.14+) goes in Authorization: Bearer <token>, alone: no username. Jira Cloud has no personal access tokens — an API token from id.atlassian.com goes with your e-mail address in basic auth, Authorization: Basic base64(e-mail:token) — and answers Bearer with 401.")
+}
+
 // jiraSays adds Jira's error messages, or the start of a body that has none.
 func (r *reading) jiraSays() {
 	msgs := jira.Messages(r.x.ResponseBody)
@@ -170,6 +182,7 @@ func (r *reading) jiraSays() {
 // has a title and a line.
 func (r *reading) finish() {
 	r.basicNote()
+	r.tokenNote()
 	d := &r.d
 	if r.reason != "" && r.x.Status != 0 && !containsAny(d.Lines, "X-Seraph-LoginReason: "+r.reason+" —") {
 		d.Lines = append(d.Lines, seraphLine(r.reason))

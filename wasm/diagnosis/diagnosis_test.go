@@ -536,6 +536,8 @@ func TestDiagnoseRealJira(t *testing.T) {
 		{name: "websudo, rest plugin body", x: rec("GET", "/rest/api/2/application-properties", contract.AuthSession, "", 401, `{"message":"This resource requires WebSudo.","status-code":401}`,
 			"x-arequestid", "1", "x-ausername", "admin", "x-seraph-loginreason", "OK"),
 			level: LevelWarn, title: "WebSudo", want: []string{"Jira says: This resource requires WebSudo."}},
+		{name: "token used", x: rec("GET", "/rest/api/2/myself", contract.AuthBearer, "", 200, `{"name":"fred"}`, "x-arequestid", "1", "x-ausername", "fred"),
+			level: LevelOK, title: "You are fred", want: []string{"Authorization: Bearer <token>", "e-mail:token", "Jira Cloud has no personal access tokens"}},
 		{name: "bad token, rest plugin body", x: rec("GET", "/rest/api/2/myself", contract.AuthBearer, "", 401, `{"message":"Client must be authenticated to access this resource.","status-code":401}`,
 			"x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATED_FAILED"),
 			level: LevelBad, title: "token was refused", want: []string{"Client must be authenticated to access this resource."}},

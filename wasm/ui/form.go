@@ -51,6 +51,8 @@ var textFields = []string{
 	"username", "password", "jql", "cookie-paste",
 	"basic-username", "basic-password", "basic-path",
 	"pw-username", "pw-display-name", "pw-email", "pw-old", "pw-new",
+	"token-username", "token-password", "token-name", "token-days",
+	"console-path", "console-headers", "console-body", "curl-import",
 }
 
 // textField returns the stored string behind the text field id, and the
@@ -81,6 +83,22 @@ func textField(id string) (*string, string) {
 		return &password.old, keyPassword
 	case "pw-new":
 		return &password.new, keyPassword
+	case "token-username":
+		return &tokens.user, keyToken
+	case "token-password":
+		return &tokens.pass, keyToken
+	case "token-name":
+		return &tokens.name, keyToken
+	case "token-days":
+		return &tokens.days, keyToken
+	case "console-path":
+		return &console.path, keyConsole
+	case "console-headers":
+		return &console.headers, keyConsole
+	case "console-body":
+		return &console.body, keyConsole
+	case "curl-import":
+		return &console.importText, keyConsole
 	}
 	return nil, ""
 }

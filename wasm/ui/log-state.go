@@ -168,7 +168,9 @@ func forgetSecrets(ctx app.Context) {
 	session.forget()
 	basic.forget()
 	reloadPolicy := password.forget()
-	publish(ctx, keyLog, keyBusy, keySession, keyBasic, keyPassword)
+	tokens.forget()
+	console.forget()
+	publish(ctx, keyLog, keyBusy, keySession, keyBasic, keyPassword, keyToken, keyConsole)
 	syncFields() // the password fields, and the pasted cookie, empty on screen too
 	if reloadPolicy {
 		loadPolicy(ctx)

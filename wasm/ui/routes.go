@@ -15,7 +15,13 @@ const (
 	RouteSession  = "/session"
 	RouteBasic    = "/basic"
 	RoutePassword = "/password"
+	RouteToken    = "/token"
+	RouteConsole  = "/console"
 )
+
+// PageRoutes are the routes of the pages (the service worker precaches
+// every one).
+var PageRoutes = []string{RouteSession, RouteBasic, RoutePassword, RouteToken, RouteConsole}
 
 // Routes registers every page and the app's actions. It holds the only
 // Route calls of the project so that the server and the browser always
@@ -27,6 +33,8 @@ func Routes() {
 	app.Route(RouteSession, &sessionPage{})
 	app.Route(RouteBasic, &basicPage{})
 	app.Route(RoutePassword, &passwordPage{})
+	app.Route(RouteToken, &tokenPage{})
+	app.Route(RouteConsole, &consolePage{})
 
 	// Actions the app posts, with the handlers that act on them. go-app
 	// runs such app-wide handlers on a goroutine of their own, so each hands

@@ -33,6 +33,8 @@ var navLinks = []struct{ route, label string }{
 	{RouteSession, "Session"},
 	{RouteBasic, "Basic auth"},
 	{RoutePassword, "Password policy"},
+	{RouteToken, "Tokens"},
+	{RouteConsole, "Console"},
 }
 
 // UI builds the page.

@@ -19,6 +19,8 @@ const (
 	keySession  = "lab.state.session"
 	keyBasic    = "lab.state.basic"
 	keyPassword = "lab.state.password"
+	keyToken    = "lab.state.token"
+	keyConsole  = "lab.state.console"
 )
 
 // publish hands the observers of each key a copy of its store's value, and
@@ -39,6 +41,10 @@ func publish(ctx app.Context, keys ...string) {
 			v = basic
 		case keyPassword:
 			v = password
+		case keyToken:
+			v = tokens
+		case keyConsole:
+			v = console
 		}
 		ctx.SetState(k, v)
 	}
