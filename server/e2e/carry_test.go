@@ -75,3 +75,42 @@ func TestConsole(t *testing.T) {
 		t.Errorf("the imported request: %q", x)
 	}
 }
+
+// The history survives a reload, without a password ever, and with
+// cookies only when the learner opts in; Clear log clears it.
+func TestHistorySurvivesReload(t *testing.T) {
+	lab, b := flowBrowser(t)
+	b.open(lab.Page("session"))
+	b.login("fred", "fred")
+	b.waitText("cookie-header", "Cookie: JSESSIONID=")
+	cookie := strings.TrimPrefix(strings.TrimSpace(b.text("cookie-header")), "Cookie: JSESSIONID=")
+	before := b.exchanges()
+	b.click("whoami")
+	b.waitExchange(before + 1)
+	stored := func() string {
+		var s string
+		b.eval(`localStorage.getItem('lab.history') || ''`, &s)
+		return s
+	}
+	if s := stored(); s == "" || strings.Contains(s, cookie) || strings.Contains(s, `\"password\":\"fred\"`) || !strings.Contains(s, "/rest/auth/1/session") {
+		t.Errorf("stored by default: %.300s; want the log without the password or the cookie", s)
+	}
+
+	b.click("keep-secrets")
+	b.waitJS("cookies kept", `(localStorage.getItem('lab.history') || '').includes('`+cookie+`')`)
+	if s := stored(); strings.Contains(s, `\"password\":\"fred\"`) {
+		t.Error("a password stored after opting in to cookies")
+	}
+	b.click("keep-secrets")
+	b.waitJS("cookies dropped again", `!(localStorage.getItem('lab.history') || '').includes('`+cookie+`')`)
+
+	b.open(lab.Page("session")) // a reload
+	b.waitJS("the log back", `document.querySelectorAll('#exchanges li.exchange').length === 2`)
+	b.click("clear-log")
+	b.waitJS("history cleared", `!localStorage.getItem('lab.history')`)
+	b.open(lab.Page("session"))
+	b.waitJS("booted", `document.querySelector('[data-wasm="running"]') !== null`)
+	if n := b.exchanges(); n != 0 {
+		t.Errorf("after Clear log and a reload the log holds %d exchanges", n)
+	}
+}

@@ -36,15 +36,18 @@ func isSecretKey(k string) bool { return secretKeys[strings.ToLower(k)] }
 // webSudoPassword, rawToken, token; any case) at any depth of a JSON body,
 // pretty-printed with its key order kept, or in a form-encoded body. Other
 // bodies are returned unchanged.
-func Body(contentType, body string) string {
+func Body(contentType, body string) string { return bodyKeys(contentType, body, isSecretKey) }
+
+// bodyKeys is Body for the keys secret says.
+func bodyKeys(contentType, body string, secret func(string) bool) string {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	if mt == "application/x-www-form-urlencoded" {
-		return maskForm(body)
+		return maskForm(body, secret)
 	}
 	if t := strings.TrimSpace(body); t == "" || (t[0] != '{' && t[0] != '[') || !json.Valid([]byte(t)) {
 		return body
 	}
-	masked, ok := maskJSON(body)
+	masked, ok := maskJSON(body, secret)
 	if !ok {
 		return body
 	}
@@ -56,7 +59,7 @@ func Body(contentType, body string) string {
 
 // maskForm masks the secret fields of a form-encoded body, keeping every
 // other byte as sent.
-func maskForm(body string) string {
+func maskForm(body string, secret func(string) bool) string {
 	parts := strings.Split(body, "&")
 	for i, p := range parts {
 		k, v, ok := strings.Cut(p, "=")
@@ -67,7 +70,7 @@ func maskForm(body string) string {
 		if err != nil {
 			name = k
 		}
-		if isSecretKey(name) {
+		if secret(name) {
 			parts[i] = k + "=" + Secret
 		}
 	}
@@ -77,7 +80,7 @@ func maskForm(body string) string {
 // maskJSON replaces the values of secret keys in the JSON text body with
 // Secret, copying everything else byte for byte (so key order and number
 // spelling survive). ok is false when body is not one JSON value.
-func maskJSON(body string) (string, bool) {
+func maskJSON(body string, secret func(string) bool) (string, bool) {
 	dec := json.NewDecoder(strings.NewReader(body))
 	dec.UseNumber()
 	var out strings.Builder
@@ -98,7 +101,7 @@ func maskJSON(body string) (string, bool) {
 		if inObject && expectKey {
 			if d, isDelim := tok.(json.Delim); !isDelim || d != '}' {
 				k, _ := tok.(string)
-				maskNext = isSecretKey(k)
+				maskNext = secret(k)
 				expectKey = false
 				continue
 			}

@@ -25,6 +25,7 @@ type exchangeLog struct {
 func (l *exchangeLog) OnInit() { l.l = journal }
 
 func (l *exchangeLog) OnMount(ctx app.Context) {
+	restoreHistory(ctx)
 	l.OnInit() // again: a change may have come between the first render and now
 	ctx.ObserveState(keyLog).Value(&l.l)
 }
@@ -42,6 +43,10 @@ func (l *exchangeLog) Render() app.UI {
 			button("reveal-secrets", reveal, false).Class("secondary").OnClick(l.onReveal),
 			button("forget-secrets", "Forget secrets", false).Class("secondary").
 				Title("Clears every password field, the cookie and this log").OnClick(l.onForget),
+		),
+		app.Div().Class("field check").Body(
+			app.Input().ID("keep-secrets").Type("checkbox").Checked(s.keep).Disabled(!live()).OnChange(l.onKeep),
+			app.Label().For("keep-secrets").Text("Keep cookies and tokens in this browser's history (passwords never are)"),
 		),
 		app.Ol().ID("exchanges").Class("exchanges").Body(
 			app.If(len(s.exchanges) == 0, app.Li().Class("empty").Text("No request yet.")),
@@ -212,7 +217,12 @@ func copyCurl(ctx app.Context, id int, cmd string) {
 
 func (l *exchangeLog) onClear(ctx app.Context, e app.Event) {
 	journal.exchanges, journal.open = nil, nil
+	ctx.LocalStorage().Del(historyKey)
 	publish(ctx, keyLog)
+}
+
+func (l *exchangeLog) onKeep(ctx app.Context, e app.Event) {
+	setKeep(ctx, ctx.JSSrc().Get("checked").Bool())
 }
 
 func (l *exchangeLog) onReveal(ctx app.Context, e app.Event) {

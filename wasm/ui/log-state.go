@@ -7,6 +7,7 @@ import (
 	"jiraauthlab/contract"
 	"jiraauthlab/wasm/diagnosis"
 	"jiraauthlab/wasm/fetch"
+	"jiraauthlab/wasm/mask"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -26,7 +27,11 @@ type logState struct {
 	open   map[int]bool
 	reveal bool // show secrets in the log's request headers and curl commands
 	copied int  // the exchange whose curl was copied last
-	diag   *diagnosis.Diagnosis
+	// keep: the learner chose to keep cookies and tokens in the history
+	// this browser stores between visits (passwords never are).
+	keep     bool
+	restored bool // the stored history was read (once per visit)
+	diag     *diagnosis.Diagnosis
 }
 
 // journal is the store of the log and the diagnosis.
@@ -124,6 +129,7 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 			}
 			l := &journal
 			x = l.add(x)
+			saveHistory(ctx)
 			d := diagnosis.Diagnose(x)
 			if up.Name == targets.target || l.diag == nil {
 				// An answer from a Jira no longer selected is logged, but
@@ -163,7 +169,8 @@ func noTargetDiagnosis(t targetState) *diagnosis.Diagnosis {
 // flight lands, and actions run on goroutines of their own.
 func forgetSecrets(ctx app.Context) {
 	epoch++ // requests in flight are abandoned: nothing may wait for them
-	journal = logState{nextID: journal.nextID, reveal: journal.reveal}
+	journal = logState{nextID: journal.nextID, reveal: journal.reveal, keep: journal.keep, restored: true}
+	ctx.LocalStorage().Del(historyKey)
 	busy.on = map[string]bool{}
 	session.forget()
 	basic.forget()
@@ -175,4 +182,60 @@ func forgetSecrets(ctx app.Context) {
 	if reloadPolicy {
 		loadPolicy(ctx)
 	}
+}
+
+// The history the browser keeps between visits (local storage).
+const (
+	historyKey = "lab.history"         // the exchanges, newest first, as mask.ForStorage leaves them
+	keepKey    = "lab.history.secrets" // whether cookies and tokens are kept in it
+	// maxHistoryBytes bounds what the history takes of the browser's
+	// storage (browsers give an origin about 5 MB): the oldest go first.
+	maxHistoryBytes = 1 << 20
+)
+
+// saveHistory stores the log as the browser may keep it.
+func saveHistory(ctx app.Context) {
+	l := journal
+	stored := make([]contract.Exchange, 0, len(l.exchanges))
+	size := 0
+	for _, x := range l.exchanges {
+		x = mask.ForStorage(x, l.keep)
+		size += len(x.RequestBody) + len(x.ResponseBody) + 512
+		if size > maxHistoryBytes {
+			break // the oldest go first
+		}
+		stored = append(stored, x)
+	}
+	_ = ctx.LocalStorage().Set(historyKey, stored)
+}
+
+// restoreHistory reads the stored log, once per visit, before anything is
+// logged.
+func restoreHistory(ctx app.Context) {
+	if journal.restored {
+		return
+	}
+	journal.restored = true
+	_ = ctx.LocalStorage().Get(keepKey, &journal.keep)
+	var stored []contract.Exchange
+	if err := ctx.LocalStorage().Get(historyKey, &stored); err != nil || len(stored) == 0 {
+		return
+	}
+	if len(stored) > maxExchanges {
+		stored = stored[:maxExchanges]
+	}
+	// Answers that landed before the history was read come first.
+	journal.exchanges = append(journal.exchanges, stored...)
+	for _, x := range journal.exchanges {
+		journal.nextID = max(journal.nextID, x.ID)
+	}
+	publish(ctx, keyLog)
+}
+
+// setKeep records the learner's choice and stores the history again under it.
+func setKeep(ctx app.Context, keep bool) {
+	journal.keep = keep
+	_ = ctx.LocalStorage().Set(keepKey, keep)
+	saveHistory(ctx)
+	publish(ctx, keyLog)
 }
