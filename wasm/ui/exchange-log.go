@@ -44,6 +44,14 @@ func (l *exchangeLog) Render() app.UI {
 			button("forget-secrets", "Forget secrets", false).Class("secondary").
 				Title("Clears every password field, the cookie and this log").OnClick(l.onForget),
 		),
+		app.Div().Class("row").Body(
+			button("har-export", "Export as HAR", false).Class("secondary").
+				Title("Downloads the log as "+harFile+" (HAR 1.2: DevTools' network panel opens it); secrets masked unless revealed").
+				OnClick(l.onExport),
+			app.Label().For("har-import").Class("file-label").Text("Open a HAR:"),
+			app.Input().ID("har-import").Type("file").Accept(".har,application/json").Disabled(!live()).OnChange(l.onImport),
+		),
+		app.If(s.harErr != "", app.P().ID("har-error").Class("badge bad").Text(s.harErr)),
 		app.Div().Class("field check").Body(
 			app.Input().ID("keep-secrets").Type("checkbox").Checked(s.keep).Disabled(!live()).OnChange(l.onKeep),
 			app.Label().For("keep-secrets").Text("Keep cookies and tokens in this browser's history (passwords never are)"),
@@ -219,6 +227,13 @@ func (l *exchangeLog) onClear(ctx app.Context, e app.Event) {
 	journal.exchanges, journal.open = nil, nil
 	ctx.LocalStorage().Del(historyKey)
 	publish(ctx, keyLog)
+}
+
+func (l *exchangeLog) onExport(ctx app.Context, e app.Event) { exportHAR(ctx) }
+
+func (l *exchangeLog) onImport(ctx app.Context, e app.Event) {
+	importHAR(ctx, ctx.JSSrc().Get("files"))
+	ctx.JSSrc().Set("value", "") // the same file again is a change too
 }
 
 func (l *exchangeLog) onKeep(ctx app.Context, e app.Event) {

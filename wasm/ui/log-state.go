@@ -30,7 +30,8 @@ type logState struct {
 	// keep: the learner chose to keep cookies and tokens in the history
 	// this browser stores between visits (passwords never are).
 	keep     bool
-	restored bool // the stored history was read (once per visit)
+	restored bool   // the stored history was read (once per visit)
+	harErr   string // why the HAR file chosen could not be opened
 	diag     *diagnosis.Diagnosis
 }
 
