@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"errors"
-
 	"jiraauthlab/contract"
 	"jiraauthlab/wasm/har"
 
@@ -64,7 +62,7 @@ func importHAR(ctx app.Context, files app.Value) {
 	})
 	failed = app.FuncOf(func(app.Value, []app.Value) any {
 		release()
-		land(nil, errors.New("The file could not be read."))
+		land(nil, har.Sentence("The file could not be read."))
 		return nil
 	})
 	files.Index(0).Call("text").Call("then", done, failed)
