@@ -30,10 +30,11 @@ type handlerConfig struct {
 // handler is the app server: pages, assets, /healthz, /api and /proxy, all
 // under the base path.
 type handler struct {
-	cfg    handlerConfig
-	assets *assets
-	pages  *app.Handler
-	csp    string
+	cfg     handlerConfig
+	assets  *assets
+	gzPages http.Handler // pages, wrapped by gzipped
+	pages   *app.Handler
+	csp     string
 }
 
 // resources tells go-app where its files live under the base path. It is not
@@ -94,6 +95,7 @@ func newHandler(cfg handlerConfig) (*handler, error) {
 				`" as="fetch" type="application/wasm" crossorigin>`},
 		},
 	}
+	h.gzPages = gzipped(h.pages)
 	return h, nil
 }
 
@@ -151,9 +153,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == "/web/app.wasm" || p == "/app.wasm" || p == "/goapp.wasm":
 		h.assets.serveWasm(w, r)
 	case strings.HasPrefix(p, "/web/"):
-		h.assets.serveFile(w, r, p[len("/web/"):])
+		gzipped(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.assets.serveFile(w, r, p[len("/web/"):])
+		})).ServeHTTP(w, r)
 	default:
-		h.pages.ServeHTTP(w, r)
+		h.gzPages.ServeHTTP(w, r)
 	}
 }
 
