@@ -53,4 +53,25 @@ func TestScreenshots(t *testing.T) {
 	b.setInput("pw-new", "fred2024")
 	b.waitText("pw-result", "refuse")
 	shoot("password")
+
+	b.click("nav-token")
+	b.waitJS("token page", `document.getElementById('token-create') !== null`)
+	b.setInput("token-username", "admin") // fred is in CAPTCHA by now
+	b.setInput("token-password", "admin")
+	b.click("token-create")
+	b.waitJS("the secret shown", `document.getElementById('token-value').textContent.length > 20 && !document.getElementById('token-value').textContent.includes('Create a token')`)
+	b.click("token-use")
+	b.waitText("diagnosis", "Authorization: Bearer <token>")
+	shoot("token")
+
+	b.click("nav-console")
+	b.waitJS("console page", `document.getElementById('console-send') !== null`)
+	b.setInput("console-method", "POST")
+	b.setInput("console-path", "/rest/api/2/search")
+	b.setInput("console-headers", "Content-Type: application/json")
+	b.setInput("console-body", `{"jql":"project = TEST"}`)
+	b.click("console-browser-ua")
+	b.click("console-send")
+	b.waitText("diagnosis", "browser's User-Agent")
+	shoot("console")
 }
