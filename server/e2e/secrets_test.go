@@ -15,14 +15,16 @@ import (
 func TestSecretsNeverLogged(t *testing.T) {
 	lab, b := flowBrowser(t)
 	const (
-		wrongPassword  = "Wr0ng-Secret-Pw-7731"
-		policyPassword = "Zq9!vLm#Secret-2024x"
-		basicPassword  = "Basic-Secret-Pw-4410"
+		wrongPassword   = "Wr0ng-Secret-Pw-7731"
+		policyPassword  = "Zq9!vLm#Secret-2024x"
+		basicPassword   = "Basic-Secret-Pw-4410"
+		consolePassword = "Console-Secret-Pw-9921"
 	)
 	secrets := map[string]string{
 		"wrong login password":  wrongPassword,
 		"policy password":       policyPassword,
 		"basic password":        basicPassword,
+		"console password":      consolePassword,
 		"basic header":          base64.StdEncoding.EncodeToString([]byte("fred:" + basicPassword)),
 		"good basic header":     base64.StdEncoding.EncodeToString([]byte("fred:fred")),
 		"fred's login password": `"password":"fred"`,
@@ -66,6 +68,17 @@ func TestSecretsNeverLogged(t *testing.T) {
 	b.setInput("pw-username", "fred")
 	b.setInput("pw-new", policyPassword)
 	b.waitText("pw-result", "passes")
+
+	// The console, with the basic auth of the Basic auth page (fred:fred
+	// by now) and a pasted curl carrying a password of its own.
+	b.click("nav-console")
+	b.waitJS("console page", `document.getElementById('console-send') !== null`)
+	b.setInput("curl-import", "curl -u fred:"+consolePassword+" http://jira.example.com/rest/api/2/myself")
+	b.click("curl-import-apply")
+	b.waitJS("the form filled", `document.getElementById('console-auth').value === 'basic'`)
+	before = b.exchanges()
+	b.click("console-send")
+	b.waitExchange(before + 1)
 
 	// A personal access token, created and used through the proxy as a
 	// page would.
