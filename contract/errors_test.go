@@ -31,3 +31,28 @@ func TestErrorCodeStatus(t *testing.T) {
 		t.Errorf("Codes() has %d codes; the table %d", n, len(statuses))
 	}
 }
+
+func TestReceived(t *testing.T) {
+	sent := []Header{{"Content-Type", "application/json"}, {"X-Jira-Cookie", "JSESSIONID=A"}, {"X-Jira-Lab", "1"}, {"x-jira-lab-visitor", "v"}}
+	got := Received(sent, "JiraAuthLab/dev")
+	want := []Header{{"Content-Type", "application/json"}, {"Cookie", "JSESSIONID=A"}, {"User-Agent", "JiraAuthLab/dev"}}
+	if len(got) != len(want) {
+		t.Fatalf("Received = %v; want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("Received[%d] = %v; want %v", i, got[i], want[i])
+		}
+	}
+	if got := Received([]Header{{"X-Jira-User-Agent", "Mozilla/5.0"}}, "JiraAuthLab/dev"); len(got) != 1 || got[0] != (Header{"User-Agent", "Mozilla/5.0"}) {
+		t.Errorf("the page's User-Agent: %v", got)
+	}
+	if got := Received(nil, ""); len(got) != 0 {
+		t.Errorf("no User-Agent of the proxy's: %v", got)
+	}
+	for name, want := range map[string]bool{"Content-Security-Policy": true, "cache-control": true, "X-Jira-Cache-Control": false, "X-AUSERNAME": false} {
+		if got := LabResponseHeader(name); got != want {
+			t.Errorf("LabResponseHeader(%q) = %v; want %v", name, got, want)
+		}
+	}
+}

@@ -63,3 +63,42 @@ func (x Exchange) Header(name string) string { return HeaderValue(x.ResponseHead
 
 // SentHeader returns the first request header value of that name.
 func (x Exchange) SentHeader(name string) string { return HeaderValue(x.RequestHeader, name) }
+
+// Received returns request headers h, as the page sent them to the proxy,
+// as the upstream received them: X-Jira-Cookie as Cookie, X-Jira-User-Agent
+// as User-Agent — else userAgent, the proxy's own, when not empty — and the
+// lab's other headers left out (the proxy strips them). A User-Agent
+// already under its own name (an exchange read from a HAR) is kept.
+func Received(h []Header, userAgent string) []Header {
+	out := make([]Header, 0, len(h)+1)
+	agent := false
+	for _, e := range h {
+		switch {
+		case strings.EqualFold(e.Name, HeaderCookie):
+			e.Name = "Cookie"
+		case strings.EqualFold(e.Name, HeaderUserAgent):
+			e.Name, agent = "User-Agent", true
+		case strings.EqualFold(e.Name, "User-Agent"):
+			agent = true // already under its own name, as spelled
+		case len(e.Name) >= len(HeaderPrefix) && strings.EqualFold(e.Name[:len(HeaderPrefix)], HeaderPrefix):
+			continue
+		}
+		out = append(out, e)
+	}
+	if !agent && userAgent != "" {
+		out = append(out, Header{Name: "User-Agent", Value: userAgent})
+	}
+	return out
+}
+
+// LabResponseHeader reports whether a response header is the lab's own —
+// the security headers its server puts on every answer, proxied ones
+// included — rather than the upstream's (whose own arrive renamed
+// X-Jira-…).
+func LabResponseHeader(name string) bool {
+	switch strings.ToLower(name) {
+	case "content-security-policy", "x-content-type-options", "referrer-policy", "cache-control":
+		return true
+	}
+	return false
+}

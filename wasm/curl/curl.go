@@ -31,14 +31,10 @@ func Command(x contract.Exchange, opt Options) string {
 	args := []string{"curl", "-D-"}
 	agent := ""
 	var headers []string
-	for _, h := range x.RequestHeader {
+	for _, h := range contract.Received(x.RequestHeader, opt.UserAgent) {
 		name, value := h.Name, h.Value
 		switch {
-		case strings.EqualFold(name, contract.HeaderLab):
-			continue
-		case strings.EqualFold(name, contract.HeaderCookie):
-			name = "Cookie"
-		case strings.EqualFold(name, contract.HeaderUserAgent):
+		case strings.EqualFold(name, "User-Agent"):
 			agent = value
 			continue
 		case strings.EqualFold(name, "Authorization"):
@@ -75,9 +71,6 @@ func Command(x contract.Exchange, opt Options) string {
 		args = append(args, flag, Quote(body))
 	}
 	args = append(args, headers...)
-	if agent == "" {
-		agent = opt.UserAgent
-	}
 	if agent != "" {
 		args = append(args, "-A", Quote(agent))
 	}

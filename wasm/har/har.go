@@ -204,19 +204,8 @@ func exportRequest(x contract.Exchange, opt Options) request {
 	if hasQuery {
 		r.URL += "?" + query
 	}
-	agent := false
-	for _, h := range x.RequestHeader {
+	for _, h := range contract.Received(x.RequestHeader, opt.UserAgent) {
 		name, value := h.Name, h.Value
-		switch {
-		case strings.EqualFold(name, contract.HeaderCookie):
-			name = "Cookie"
-		case strings.EqualFold(name, contract.HeaderUserAgent):
-			name, agent = "User-Agent", true
-		case strings.EqualFold(name, "User-Agent"):
-			agent = true // an imported exchange: already Jira's name
-		case hasPrefixFold(name, contract.HeaderPrefix):
-			continue // the lab's own (X-Jira-Lab, …): the proxy strips them
-		}
 		if !opt.Reveal {
 			value = mask.Header(name, value)
 		}
@@ -224,9 +213,6 @@ func exportRequest(x contract.Exchange, opt Options) request {
 		if strings.EqualFold(name, "Cookie") {
 			r.Cookies = append(r.Cookies, requestCookies(value)...)
 		}
-	}
-	if !agent && opt.UserAgent != "" {
-		r.Headers = append(r.Headers, nameValue{"User-Agent", opt.UserAgent})
 	}
 	if x.RequestBody != "" {
 		ct := contract.HeaderValue(x.RequestHeader, "Content-Type")
@@ -237,15 +223,6 @@ func exportRequest(x contract.Exchange, opt Options) request {
 		r.PostData = &postData{MimeType: ct, Text: body}
 	}
 	return r
-}
-
-// labOwnHeaders are the security headers the lab's server puts on every
-// answer; Jira's own arrive renamed (x-jira-cache-control).
-var labOwnHeaders = map[string]bool{
-	"content-security-policy": true,
-	"x-content-type-options":  true,
-	"referrer-policy":         true,
-	"cache-control":           true,
 }
 
 func exportResponse(x contract.Exchange, opt Options) response {
@@ -265,7 +242,7 @@ func exportResponse(x contract.Exchange, opt Options) response {
 	}
 	for _, h := range x.ResponseHeader {
 		name := h.Name
-		if labOwnHeaders[strings.ToLower(name)] {
+		if contract.LabResponseHeader(name) {
 			continue
 		}
 		if hasPrefixFold(name, contract.HeaderPrefix) {

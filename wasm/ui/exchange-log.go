@@ -71,23 +71,17 @@ func (l *exchangeLog) Render() app.UI {
 // and the User-Agent the proxy sends when the page named none; secrets
 // masked unless revealed.
 func sentHeaders(x contract.Exchange, reveal bool) string {
-	var b strings.Builder
-	agent := false
-	for _, h := range x.RequestHeader {
-		name, value := h.Name, h.Value
-		switch {
-		case strings.EqualFold(name, contract.HeaderCookie):
-			name = "Cookie"
-		case strings.EqualFold(name, contract.HeaderUserAgent):
-			name, agent = "User-Agent", true
-		}
-		if !reveal {
-			value = mask.Header(name, value)
-		}
-		b.WriteString(name + ": " + value + "\n")
+	agent := "" // the proxy's, for requests that left it
+	if reachedJira(x) {
+		agent = contract.UserAgent(labVersion())
 	}
-	if !agent && reachedJira(x) {
-		b.WriteString("User-Agent: " + contract.UserAgent(labVersion()) + "\n")
+	var b strings.Builder
+	for _, h := range contract.Received(x.RequestHeader, agent) {
+		value := h.Value
+		if !reveal {
+			value = mask.Header(h.Name, value)
+		}
+		b.WriteString(h.Name + ": " + value + "\n")
 	}
 	return b.String()
 }
@@ -108,7 +102,7 @@ func reachedJira(x contract.Exchange) bool {
 func receivedHeaders(x contract.Exchange) string {
 	var b strings.Builder
 	for _, h := range x.ResponseHeader {
-		if labOwnHeaders[strings.ToLower(h.Name)] {
+		if contract.LabResponseHeader(h.Name) {
 			continue
 		}
 		if strings.EqualFold(h.Name, contract.HeaderSetCookie) {
@@ -189,15 +183,6 @@ func renderExchange(x contract.Exchange, open, reveal, copied bool) app.UI {
 			),
 		),
 	)
-}
-
-// labOwnHeaders are the security headers the lab's server puts on every
-// answer, proxied ones included; the log shows what Jira sent.
-var labOwnHeaders = map[string]bool{
-	"content-security-policy": true,
-	"x-content-type-options":  true,
-	"referrer-policy":         true,
-	"cache-control":           true, // no-store on every proxied answer; Jira's own comes as X-Jira-Cache-Control
 }
 
 // copyCurl puts cmd on the clipboard and, once the browser says it did,
