@@ -81,12 +81,7 @@ func TestConsole(t *testing.T) {
 func TestHistorySurvivesReload(t *testing.T) {
 	lab, b := flowBrowser(t)
 	b.open(lab.Page("session"))
-	b.login("fred", "fred")
-	b.waitText("cookie-header", "Cookie: JSESSIONID=")
-	cookie := strings.TrimPrefix(strings.TrimSpace(b.text("cookie-header")), "Cookie: JSESSIONID=")
-	before := b.exchanges()
-	b.click("whoami")
-	b.waitExchange(before + 1)
+	cookie := b.loginAndAsk("fred", "fred")
 	stored := func() string {
 		var s string
 		b.eval(`localStorage.getItem('lab.history') || ''`, &s)

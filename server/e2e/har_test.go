@@ -18,12 +18,7 @@ import (
 func TestHARExportImport(t *testing.T) {
 	lab, b := flowBrowser(t)
 	b.open(lab.Page("session"))
-	b.login("fred", "fred")
-	b.waitText("cookie-header", "Cookie: JSESSIONID=")
-	cookie := strings.TrimPrefix(strings.TrimSpace(b.text("cookie-header")), "Cookie: JSESSIONID=")
-	before := b.exchanges()
-	b.click("whoami")
-	b.waitExchange(before + 1)
+	cookie := b.loginAndAsk("fred", "fred")
 
 	dir := t.TempDir()
 	b.run("downloads into "+dir, cdpbrowser.SetDownloadBehavior(cdpbrowser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(dir))

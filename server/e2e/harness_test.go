@@ -338,6 +338,26 @@ func get(t *testing.T, url string, header ...string) *http.Response {
 
 // Steps of a flow, as a user takes them.
 
+// sessionCookie waits for the cookie the lab sends next and returns its
+// JSESSIONID value.
+func (b *browser) sessionCookie() string {
+	b.t.Helper()
+	b.waitText("cookie-header", "Cookie: JSESSIONID=")
+	return strings.TrimPrefix(strings.TrimSpace(b.text("cookie-header")), "Cookie: JSESSIONID=")
+}
+
+// loginAndAsk logs in on the session page, asks who am I with the session
+// and returns its cookie value: two exchanges in the log.
+func (b *browser) loginAndAsk(user, password string) string {
+	b.t.Helper()
+	b.login(user, password)
+	cookie := b.sessionCookie()
+	before := b.exchanges()
+	b.click("whoami")
+	b.waitExchange(before + 1)
+	return cookie
+}
+
 // expireSessions ends every session on the lab's sandbox, as Jira's idle
 // timeout or an administrator would.
 func expireSessions(t *testing.T, lab *labProcess) {
