@@ -14,9 +14,8 @@ func TestTokenCreateUseRevoke(t *testing.T) {
 	b.setInput("token-password", "fred")
 	b.setInput("token-name", "e2e")
 	b.click("token-create")
-	if x := b.waitExchange(1); !strings.Contains(x, "201") || !strings.Contains(x, "/rest/pat/latest/tokens") {
-		t.Fatalf("create: %q", x)
-	}
+	b.waitExchange(2) // the POST, then the list read again
+	b.waitJS("created", `Array.from(document.querySelectorAll('#exchanges li.exchange summary')).some(s => s.textContent.startsWith('201POST') && s.textContent.includes('/rest/pat/latest/tokens'))`)
 	b.waitJS("the secret shown", `document.getElementById('token-value').textContent.length > 20 && !document.getElementById('token-value').textContent.includes('Create a token')`)
 	b.waitJS("the token listed", `document.getElementById('token-list') !== null && document.getElementById('token-list').textContent.includes('e2e')`)
 	before := b.exchanges()

@@ -60,6 +60,7 @@ func TestScreenshots(t *testing.T) {
 	b.setInput("token-password", "admin")
 	b.click("token-create")
 	b.waitJS("the secret shown", `document.getElementById('token-value').textContent.length > 20 && !document.getElementById('token-value').textContent.includes('Create a token')`)
+	b.waitJS("the token listed", `document.getElementById('token-list') !== null`) // the list's answer lands before Use's
 	b.click("token-use")
 	b.waitText("diagnosis", "Authorization: Bearer <token>")
 	shoot("token")
