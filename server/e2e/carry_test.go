@@ -47,13 +47,13 @@ func TestConsole(t *testing.T) {
 	b.setInput("console-path", "/rest/api/2/search")
 	b.setInput("console-headers", "Content-Type: application/json")
 	b.setInput("console-body", `{"jql":"project = TEST"}`)
-	b.click("console-browser-ua")
+	b.toggle("console-browser-ua")
 	b.click("console-send")
 	if x := b.waitExchange(1); !strings.Contains(x, "403") || !strings.Contains(x, "XSRF check failed") || !strings.Contains(x, "User-Agent: Mozilla/5.0") {
 		t.Fatalf("a POST with the browser's User-Agent: %q", x)
 	}
 	b.waitText("diagnosis", "browser's User-Agent")
-	b.click("console-browser-ua")
+	b.toggle("console-browser-ua")
 	b.click("console-send")
 	if x := b.waitExchange(2); !strings.Contains(x, "200") || !strings.Contains(x, "User-Agent: JiraAuthLab/") {
 		t.Errorf("the same POST with the lab's User-Agent: %q", x)
@@ -90,12 +90,12 @@ func TestHistorySurvivesReload(t *testing.T) {
 		t.Errorf("stored by default: %.300s; want the log without the password or the cookie", s)
 	}
 
-	b.click("keep-secrets")
+	b.toggle("keep-secrets")
 	b.waitJS("cookies kept", `(localStorage.getItem('lab.history') || '').includes('`+cookie+`')`)
 	if s := stored(); strings.Contains(s, `\"password\":\"fred\"`) {
 		t.Error("a password stored after opting in to cookies")
 	}
-	b.click("keep-secrets")
+	b.toggle("keep-secrets")
 	b.waitJS("cookies dropped again", `!(localStorage.getItem('lab.history') || '').includes('`+cookie+`')`)
 
 	b.open(lab.Page("session")) // a reload

@@ -338,6 +338,15 @@ func get(t *testing.T, url string, header ...string) *http.Response {
 
 // Steps of a flow, as a user takes them.
 
+// toggle flips a checkbox as a click would (the change event included),
+// from the page itself: a mouse click at the box's coordinates can miss
+// a 13-pixel box while the page re-renders around it.
+func (b *browser) toggle(id string) {
+	b.t.Helper()
+	b.waitJS("#"+id+" enabled", fmt.Sprintf(`(() => { const el = document.getElementById(%q); return el !== null && !el.disabled })()`, id))
+	b.eval(fmt.Sprintf(`(() => { document.getElementById(%q).click(); return true })()`, id), nil)
+}
+
 // sessionCookie waits for the cookie the lab sends next and returns its
 // JSESSIONID value.
 func (b *browser) sessionCookie() string {

@@ -71,7 +71,7 @@ func TestScreenshots(t *testing.T) {
 	b.setInput("console-path", "/rest/api/2/search")
 	b.setInput("console-headers", "Content-Type: application/json")
 	b.setInput("console-body", `{"jql":"project = TEST"}`)
-	b.click("console-browser-ua")
+	b.toggle("console-browser-ua")
 	b.click("console-send")
 	b.waitText("diagnosis", "browser's User-Agent")
 	shoot("console")
