@@ -62,7 +62,7 @@ func Command(x contract.Exchange, opt Options) string {
 	if x.RequestBody != "" {
 		body := x.RequestBody
 		if !opt.Reveal {
-			body = maskedBody(x)
+			body = mask.Compact(x.SentHeader("Content-Type"), x.RequestBody)
 		}
 		flag := "--data" // the seeds' spelling; --data-raw when the body would name a file
 		if strings.HasPrefix(body, "@") {
@@ -76,19 +76,6 @@ func Command(x contract.Exchange, opt Options) string {
 	}
 	args = append(args, Quote(strings.TrimRight(x.TargetURL, "/")+x.Path))
 	return strings.Join(args, " ")
-}
-
-// maskedBody is the request body with its secrets masked, on one line for
-// JSON (mask.Body pretty-prints it).
-func maskedBody(x contract.Exchange) string {
-	b := mask.Body(x.SentHeader("Content-Type"), x.RequestBody)
-	if b == x.RequestBody || !strings.HasPrefix(strings.TrimSpace(b), "{") && !strings.HasPrefix(strings.TrimSpace(b), "[") {
-		return b
-	}
-	if compact, ok := compactJSON(b); ok {
-		return compact
-	}
-	return b
 }
 
 // basicPair decodes "Basic base64(user:password)".

@@ -218,7 +218,7 @@ func exportRequest(x contract.Exchange, opt Options) request {
 		ct := contract.HeaderValue(x.RequestHeader, "Content-Type")
 		body := x.RequestBody
 		if !opt.Reveal {
-			body = maskBody(ct, body)
+			body = mask.Compact(ct, body)
 		}
 		r.PostData = &postData{MimeType: ct, Text: body}
 	}
@@ -252,7 +252,7 @@ func exportResponse(x contract.Exchange, opt Options) response {
 		case "set-cookie":
 			for _, c := range cookies.SplitSetCookie(h.Value) {
 				if !opt.Reveal {
-					c = maskSetCookie(c)
+					c = mask.SetCookie(c)
 				}
 				r.Headers = append(r.Headers, nameValue{"Set-Cookie", c})
 				r.Cookies = append(r.Cookies, responseCookie(c, x.Started))
@@ -273,7 +273,7 @@ func exportResponse(x contract.Exchange, opt Options) response {
 	ct := x.Header("Content-Type")
 	r.Content = content{Size: len(x.ResponseBody), MimeType: ct, Text: x.ResponseBody}
 	if !opt.Reveal {
-		r.Content.Text = maskBody(ct, maskSession(x.ResponseBody))
+		r.Content.Text = mask.Compact(ct, maskSession(x.ResponseBody))
 	}
 	return r
 }
@@ -362,38 +362,6 @@ func cookieDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-// maskSetCookie hides the value of "name=value; attributes"; an empty
-// value (a cookie being deleted) has nothing to hide and shows as it is.
-func maskSetCookie(line string) string {
-	pair, attrs, hasAttrs := strings.Cut(line, ";")
-	n, v, ok := strings.Cut(pair, "=")
-	if !ok || strings.TrimSpace(v) == "" {
-		return line
-	}
-	if hasAttrs {
-		return n + "=" + mask.Secret + ";" + attrs
-	}
-	return n + "=" + mask.Secret
-}
-
-// maskBody is mask.Body on one line: mask.Body pretty-prints JSON, and a
-// HAR keeps the body as it went. A body with nothing to hide is kept byte
-// for byte.
-func maskBody(contentType, body string) string {
-	m := mask.Body(contentType, body)
-	if m == body {
-		return body
-	}
-	var masked, orig bytes.Buffer
-	if json.Compact(&masked, []byte(m)) != nil {
-		return m // a form, masked in place
-	}
-	if json.Compact(&orig, []byte(body)) == nil && orig.String() == masked.String() {
-		return body // only re-indented
-	}
-	return masked.String()
 }
 
 // hasPrefixFold is strings.HasPrefix ignoring ASCII case.

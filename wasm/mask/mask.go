@@ -207,6 +207,39 @@ func Header(name, value string) string {
 	return value
 }
 
+// Compact is Body on one line, for what keeps a body as it went (a curl
+// command, a HAR file): Body pretty-prints JSON. A body with nothing to
+// hide comes back byte for byte, also when Body only re-indented it.
+func Compact(contentType, body string) string {
+	m := Body(contentType, body)
+	if m == body {
+		return body
+	}
+	var masked, orig bytes.Buffer
+	if json.Compact(&masked, []byte(m)) != nil {
+		return m // a form, masked in place
+	}
+	if json.Compact(&orig, []byte(body)) == nil && orig.String() == masked.String() {
+		return body // only re-indented
+	}
+	return masked.String()
+}
+
+// SetCookie hides the value of one Set-Cookie line, "name=value;
+// attributes", keeping its name and attributes; an empty value shows
+// there was nothing to hide.
+func SetCookie(line string) string {
+	pair, attrs, hasAttrs := strings.Cut(line, ";")
+	n, v, ok := strings.Cut(pair, "=")
+	if !ok || strings.TrimSpace(v) == "" {
+		return line
+	}
+	if hasAttrs {
+		return n + "=" + Secret + ";" + attrs
+	}
+	return n + "=" + Secret
+}
+
 // PrettyJSON indents JSON keeping key order; ok is false when body is not
 // JSON.
 func PrettyJSON(body string) (string, bool) {

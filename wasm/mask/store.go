@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"jiraauthlab/contract"
+	"jiraauthlab/wasm/cookies"
 )
 
 // passwordKeys are the body fields that hold a password (the secret keys
@@ -92,16 +93,12 @@ func storedHeaders(h []contract.Header, keep bool) []contract.Header {
 	return out
 }
 
-// maskSetCookies masks the value of every cookie in (possibly joined)
-// Set-Cookie lines, keeping names and attributes.
+// maskSetCookies masks the value of every cookie of a Set-Cookie value,
+// which the browser may have joined from several lines with ", ".
 func maskSetCookies(v string) string {
-	parts := strings.Split(v, ", ")
-	for i, p := range parts {
-		attrs := strings.Split(p, ";")
-		if n, _, ok := strings.Cut(attrs[0], "="); ok && !strings.ContainsAny(n, " ") {
-			attrs[0] = n + "=" + Secret
-		}
-		parts[i] = strings.Join(attrs, ";")
+	lines := cookies.SplitSetCookie(v)
+	for i, l := range lines {
+		lines[i] = SetCookie(l)
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(lines, ", ")
 }

@@ -61,3 +61,33 @@ func TestForStorage(t *testing.T) {
 		t.Error("ForStorage changed the exchange it was given")
 	}
 }
+
+func TestCompactAndSetCookie(t *testing.T) {
+	compact := []struct{ name, ct, body, want string }{
+		{"secret, one line", "application/json", `{"username":"fred", "password":"x"}`, `{"username":"fred","password":"` + Secret + `"}`},
+		{"nothing to hide, bytes kept", "application/json", "{ \"jql\" : \"a\" }", "{ \"jql\" : \"a\" }"},
+		{"form", "application/x-www-form-urlencoded", "os_username=fred&os_password=x", "os_username=fred&os_password=" + Secret},
+	}
+	for _, tt := range compact {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Compact(tt.ct, tt.body); got != tt.want {
+				t.Errorf("Compact(%q) = %q; want %q", tt.body, got, tt.want)
+			}
+		})
+	}
+	setCookie := []struct{ in, want string }{
+		{"JSESSIONID=A1; Path=/; HttpOnly", "JSESSIONID=" + Secret + "; Path=/; HttpOnly"},
+		{"a=1", "a=" + Secret},
+		{"empty=; Path=/", "empty=; Path=/"},
+	}
+	for _, tt := range setCookie {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := SetCookie(tt.in); got != tt.want {
+				t.Errorf("SetCookie(%q) = %q; want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+	if got := maskSetCookies("a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/, b=2"); got != "a="+Secret+"; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/, b="+Secret {
+		t.Errorf("maskSetCookies kept a value or broke Expires: %q", got)
+	}
+}
