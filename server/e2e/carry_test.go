@@ -43,12 +43,7 @@ func TestTokenCreateUseRevoke(t *testing.T) {
 func TestConsole(t *testing.T) {
 	lab, b := flowBrowser(t)
 	b.open(lab.Page("console"))
-	b.setInput("console-method", "POST")
-	b.setInput("console-path", "/rest/api/2/search")
-	b.setInput("console-headers", "Content-Type: application/json")
-	b.setInput("console-body", `{"jql":"project = TEST"}`)
-	b.toggle("console-browser-ua")
-	b.click("console-send")
+	b.consoleSearchAsBrowser()
 	if x := b.waitExchange(1); !strings.Contains(x, "403") || !strings.Contains(x, "XSRF check failed") || !strings.Contains(x, "User-Agent: Mozilla/5.0") {
 		t.Fatalf("a POST with the browser's User-Agent: %q", x)
 	}

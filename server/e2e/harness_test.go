@@ -347,6 +347,18 @@ func (b *browser) toggle(id string) {
 	b.eval(fmt.Sprintf(`(() => { document.getElementById(%q).click(); return true })()`, id), nil)
 }
 
+// consoleSearchAsBrowser sends, from the console, a JSON search with the
+// browser's own User-Agent: the POST Jira's XSRF filter refuses.
+func (b *browser) consoleSearchAsBrowser() {
+	b.t.Helper()
+	b.setInput("console-method", "POST")
+	b.setInput("console-path", "/rest/api/2/search")
+	b.setInput("console-headers", "Content-Type: application/json")
+	b.setInput("console-body", `{"jql":"project = TEST"}`)
+	b.toggle("console-browser-ua")
+	b.click("console-send")
+}
+
 // sessionCookie waits for the cookie the lab sends next and returns its
 // JSESSIONID value.
 func (b *browser) sessionCookie() string {

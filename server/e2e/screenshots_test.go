@@ -67,12 +67,7 @@ func TestScreenshots(t *testing.T) {
 
 	b.click("nav-console")
 	b.waitJS("console page", `document.getElementById('console-send') !== null`)
-	b.setInput("console-method", "POST")
-	b.setInput("console-path", "/rest/api/2/search")
-	b.setInput("console-headers", "Content-Type: application/json")
-	b.setInput("console-body", `{"jql":"project = TEST"}`)
-	b.toggle("console-browser-ua")
-	b.click("console-send")
+	b.consoleSearchAsBrowser()
 	b.waitText("diagnosis", "browser's User-Agent")
 	shoot("console")
 }
