@@ -3,6 +3,7 @@ package ui
 import (
 	"jiraauthlab/contract"
 	"jiraauthlab/wasm/diagnosis"
+	"jiraauthlab/wasm/mask"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -29,16 +30,25 @@ func (d *diagnosisPanel) OnMount(ctx app.Context) {
 
 func (d *diagnosisPanel) Render() app.UI {
 	g := d.l.diag
+	// The panel sticks to the viewport's edge (web/lab.css): the answer to
+	// a button is seen where the button is, at phone width too. Its first
+	// line, #diagnosis-summary, says it in one sentence; the reasons unfold.
+	section := app.Section().ID("diagnosis").Aria("live", "polite").Aria("labelledby", "diagnosis-heading")
 	if g == nil {
-		return app.Section().ID("diagnosis").Class("panel diagnosis").Aria("live", "polite").Body(
-			app.H2().Text("Diagnosis"),
-			app.P().Class("empty").Text("Send a request: its response is explained here in plain words."),
+		return section.Class("panel diagnosis").Body(
+			app.H2().ID("diagnosis-heading").Text("Diagnosis"),
+			app.P().ID("diagnosis-summary").Class("empty").Text("Send a request: its response is explained here in plain words."),
 		)
 	}
-	return app.Section().ID("diagnosis").Class("panel diagnosis "+g.Level.String()).Aria("live", "polite").Body(
-		app.H2().Text("Diagnosis"),
-		app.P().ID("diagnosis-title").Body(app.Strong().Text(g.Title)),
-		app.Range(g.Lines).Slice(func(i int) app.UI { return app.P().Text(g.Lines[i]) }),
+	return section.Class("panel diagnosis "+g.Level.String()).Body(
+		app.H2().ID("diagnosis-heading").Text("Diagnosis"),
+		app.P().ID("diagnosis-summary").Body(app.Strong().Text(mask.Text(g.Title, d.l.reveal))),
+		app.If(len(g.Lines) > 0,
+			app.Details().ID("diagnosis-details").Body(
+				app.Summary().Text("Why, and what to do"),
+				app.Range(g.Lines).Slice(func(i int) app.UI { return app.P().Text(mask.Text(g.Lines[i], d.l.reveal)) }),
+			),
+		),
 		app.Div().Class("row").Body(
 			app.If(g.OfferCaptchaReset && d.t.onSandbox(),
 				button("captcha-reset", "Reset CAPTCHA for "+g.CaptchaUser+" (sandbox admin)", d.busy.on["captcha-reset"]).

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"jiraauthlab/contract"
@@ -108,7 +109,20 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 	if c.Busy != "" {
 		setBusy(ctx, c.Busy, true)
 	}
-	req := fetch.Request{Method: c.Method, URL: Href("/proxy/" + up.Name + c.Path), Header: header, Body: c.Body}
+	prefix := Href("/proxy/" + up.Name)
+	req := fetch.Request{Method: c.Method, URL: prefix + c.Path, Header: header, Body: c.Body}
+	path, typed := c.Path, ""
+	if sent, ok := browserPath(req.URL); ok && sent != req.URL {
+		// The browser resolves dot segments before it sends (the URL
+		// standard): the log shows the path Jira receives.
+		if !strings.HasPrefix(sent, prefix+"/") {
+			journal.diag = &diagnosis.Diagnosis{Level: diagnosis.LevelBad, Title: "Not sent: the path climbs above Jira's root with ../.",
+				Lines: []string{"The browser resolves /../ before sending (so does curl): " + c.Path + " would leave the Jira's address and reach the lab itself. Remove the dot segments."}}
+			publish(ctx, keyLog)
+			return
+		}
+		path, typed = sent[len(prefix):], c.Path
+	}
 	started, sentIn := time.Now(), epoch
 	root := ctx.Dispatcher().Context()
 	ctx.Async(func() {
@@ -120,7 +134,7 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 				return // sent before "Forget secrets"
 			}
 			x := contract.Exchange{
-				Method: c.Method, Path: c.Path, Target: up.Name, TargetURL: up.URL, Sandbox: up.Sandbox,
+				Method: c.Method, Path: path, Typed: typed, Target: up.Name, TargetURL: up.URL, Sandbox: up.Sandbox,
 				Auth: c.Auth, Username: c.Username, RequestHeader: header, RequestBody: c.Body,
 				Status: resp.Status, ResponseHeader: resp.Header, ResponseBody: resp.Body,
 				Duration: resp.Duration, Started: started,
@@ -146,6 +160,17 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 			publish(ctx, keyLog)
 		})
 	})
+}
+
+// browserPath is the path and query the browser sends for the same-origin
+// URL u, by its own URL parser; false outside a browser.
+func browserPath(u string) (string, bool) {
+	if !live() {
+		return "", false
+	}
+	w := app.Window()
+	parsed := w.Get("URL").New(u, w.Get("location").Get("href"))
+	return parsed.Get("pathname").String() + parsed.Get("search").String(), true
 }
 
 // setDiagnosis replaces the diagnosis with one the lab tells itself.

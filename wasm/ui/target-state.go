@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -95,7 +96,8 @@ func fetchUpstreams(ctx context.Context) ([]contract.Upstream, error) {
 	defer cancel()
 	resp, err := fetch.Do(ctx, fetch.Request{Method: "GET", URL: Href("/api/upstreams")})
 	if err != nil {
-		return nil, fmt.Errorf("list upstreams: %w", err)
+		// fetch says only "TypeError: Failed to fetch" when nothing answers.
+		return nil, errors.New("The lab's server does not answer (stopped, or the network is down): the pages still work from this browser's cache, but no request can reach Jira. Press Retry once it runs again.")
 	}
 	if resp.Status >= 400 {
 		return nil, fmt.Errorf("list upstreams: %w", &fetch.StatusError{Status: resp.Status, Body: resp.Body})

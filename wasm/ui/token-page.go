@@ -32,15 +32,17 @@ func (p *tokenPage) Render() app.UI {
 		Title("Personal access tokens").
 		Lead("Create a token with your password once, then send Authorization: Bearer <token> instead of the password (Jira Server and Data Center 8.14+).").
 		Content(
-			field("token-username", "Username", textInput("token-username", s.user).Attr("autocomplete", "username").OnInput(onText)),
-			field("token-password", "Password", passwordInput("token-password", s.pass).OnInput(onText)),
-			field("token-name", "Token name", textInput("token-name", s.name).OnInput(onText)),
-			field("token-days", "Expires after (days)", textInput("token-days", s.days).Attr("inputmode", "numeric").OnInput(onText)),
-			app.If(s.err != "", app.P().ID("token-error").Class("badge bad").Text(s.err)),
-			app.Div().Class("row").Body(
-				button("token-create", b.label("token-create", "Create token", "Creating…"), b.on["token-create"]).OnClick(p.onCreate),
+			app.Form().ID("token-form").OnSubmit(p.onCreate).Body(
+				field("token-username", "Username", textInput("token-username", s.user).Attr("autocomplete", "username").OnInput(onText)),
+				revealable("token-password", "Password", passwordInput("token-password", s.pass).OnInput(onText)),
+				field("token-name", "Token name", textInput("token-name", s.name).OnInput(onText)),
+				field("token-days", "Expires after (days)", textInput("token-days", s.days).Attr("inputmode", "numeric").OnInput(onText)),
+				app.If(s.err != "", app.P().ID("token-error").Class("badge bad").Text(s.err)),
+				app.Div().Class("row").Body(
+					button("token-create", b.label("token-create", "Create token", "Creating…"), b.on["token-create"]).Type("submit"),
+				),
 			),
-			app.H3().Text("The token's secret"),
+			app.H2().Text("The token's secret"),
 			app.Pre().ID("token-value").Text(shown),
 			app.P().Class("note").Text("Jira shows the secret (rawToken) only in the answer that creates the token: keep it like a password. "+
 				"It replaces the password in Authorization: Bearer <token>; basic auth and session logins are not needed any more."),
@@ -50,7 +52,7 @@ func (p *tokenPage) Render() app.UI {
 				button("token-revoke", b.label("token-revoke", "Revoke", "Revoking…"), b.on["token-revoke"]).
 					Class("secondary").OnClick(p.onRevoke),
 			),
-			app.H3().Text("Your tokens"),
+			app.H2().Text("Your tokens"),
 			app.If(len(s.tokens) == 0, app.P().Class("note").Text("Jira lists your tokens here once you have created one.")),
 			app.If(len(s.tokens) > 0, app.Table().ID("token-list").Class("results").Body(
 				app.THead().Body(app.Tr().Body(app.Th().Text("Id"), app.Th().Text("Name"), app.Th().Text("Created"), app.Th().Text("Expires"))),
@@ -63,6 +65,9 @@ func (p *tokenPage) Render() app.UI {
 		).UI()
 }
 
-func (p *tokenPage) onCreate(ctx app.Context, e app.Event) { createToken(ctx) }
+func (p *tokenPage) onCreate(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	createToken(ctx)
+}
 func (p *tokenPage) onUse(ctx app.Context, e app.Event)    { useToken(ctx) }
 func (p *tokenPage) onRevoke(ctx app.Context, e app.Event) { revokeToken(ctx) }
