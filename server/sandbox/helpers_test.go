@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"jiraauthlab/contract"
 )
 
 // fakeClock is a settable Options.Now.
@@ -243,4 +245,33 @@ func (r resp) errorBody(t *testing.T) {
 		return
 	}
 	r.jiraError(t)
+}
+
+// state reads GET /_sandbox/state, which must decode strictly into the
+// contract's type (no field the page would not know).
+func (h *harness) state(t *testing.T) contract.SandboxState {
+	t.Helper()
+	res := h.doT(t, req{path: "/_sandbox/state"})
+	if res.status != http.StatusOK {
+		t.Fatalf("GET /_sandbox/state: status %d, body %s", res.status, res.body)
+	}
+	var st contract.SandboxState
+	dec := json.NewDecoder(strings.NewReader(res.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&st); err != nil {
+		t.Fatalf("decode state %s: %v", res.body, err)
+	}
+	return st
+}
+
+// accountIn returns the account name of state s, failing t when it is absent.
+func accountIn(t *testing.T, s contract.SandboxState, name string) contract.SandboxAccount {
+	t.Helper()
+	for _, a := range s.Users {
+		if a.Name == name {
+			return a
+		}
+	}
+	t.Fatalf("state has no account %q: %+v", name, s.Users)
+	return contract.SandboxAccount{}
 }

@@ -135,9 +135,12 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // serve runs c through the stages of Jira's request handling, in Jira's
-// order, after the sandbox's own Host check (hostPolicy): the body cap; Seraph's filters, which authenticate before anything
-// is routed (so a valid login to an unknown path is a 404 for that user,
-// and bad credentials are refused before the path is even looked at); then
+// order, after the sandbox's own Host check (hostPolicy): the body cap;
+// the administrator's basic-auth switch (switches.go); Seraph's filters,
+// which authenticate before anything is routed (so a valid login to an
+// unknown path is a 404 for that user, and bad credentials are refused
+// before the path is even looked at); the rate limiter, which needs the
+// user (ratelimit.go); then
 // Jersey's routing (404, 405) and media-type matching (415); then the
 // resource's XSRF filter; then the resource.
 func (s *Sandbox) serve(c *call) {
@@ -156,7 +159,7 @@ func (s *Sandbox) serve(c *call) {
 	rt, params := s.match(c.path)
 	c.params = params
 	ep := rt.endpoint(r.Method)
-	if !c.authenticateFor(ep) {
+	if !c.authenticateFor(ep) || !c.rateLimitPasses() {
 		return
 	}
 	switch {
@@ -184,6 +187,9 @@ func (c *call) authenticateFor(ep *endpoint) bool {
 		mode = ep.auth
 	case c.isControl():
 		mode = authSkip
+	}
+	if mode != authSkip && !c.basicAuthPasses() {
+		return false
 	}
 	switch mode {
 	case authFull:
