@@ -229,10 +229,19 @@ func (h *harness) runCases(cases []httpCase) {
 	}
 }
 
-// errorBody checks that r is Jira's error body ({"errorMessages":…}) or the
-// REST plugin's ({"message":…,"status-code":…}).
+// errorBody checks that r is Jira's error body ({"errorMessages":…}), the
+// REST plugin's ({"message":…,"status-code":…}), or the message alone that
+// the basic-auth switch and the rate limiter answer ({"message":…}).
 func (r resp) errorBody(t *testing.T) {
 	t.Helper()
+	if r.status == http.StatusTooManyRequests || strings.HasPrefix(r.body, `{"message":`) && !strings.Contains(r.body, `"status-code":`) {
+		var e map[string]string
+		r.decode(t, &e)
+		if len(e) != 1 || e["message"] == "" {
+			t.Fatalf("not a {\"message\":…} body: %s", r.body)
+		}
+		return
+	}
 	if strings.Contains(r.body, `"status-code":`) {
 		var e struct {
 			Message    *string `json:"message"`
