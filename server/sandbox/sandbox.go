@@ -1,7 +1,9 @@
 // Package sandbox is an in-memory Jira Server that answers every authentication flow
 // of the lab's seed documents the way real Jira does: basic auth, personal access
 // tokens, cookie sessions, CAPTCHA, form-token (XSRF) checks, a simulated SSO login,
-// and the password-policy resource, over a small fixed set of issues.
+// and the password-policy resource, over a small fixed set of issues — and two
+// switches of a Data Center administrator: basic authentication disabled with an
+// allow-list (switches.go), and rate limiting (ratelimit.go).
 //
 // It is a demo and test double, not a Jira: state lives in memory, resets on
 // POST /_sandbox/reset, and is bounded (sessions, tokens and request bodies are capped).
