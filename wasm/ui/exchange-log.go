@@ -274,7 +274,7 @@ func renderExchange(x contract.Exchange, open, reveal, copied bool) app.UI {
 			app.Div().Class("row").Body(
 				app.H3().Text("As curl, against Jira itself"),
 				button("copy-curl-"+strconv.Itoa(id), copyLabel, false).Class("secondary copy-curl").
-					Title("Copies the command: run it in a shell, as the seeds do").
+					Title("Copies the command: run it in a shell, as Atlassian's examples do").
 					OnClick(func(ctx app.Context, e app.Event) { copyCurl(ctx, id, cmd) }, id, cmd),
 			),
 			app.Pre().Class("curl").Attr("tabindex", "0").Text(cmd),

@@ -75,7 +75,8 @@ func (p *sessionPage) Render() app.UI {
 				Text("This cookie belongs to "+s.cookieTarget+": the lab does not send it to "+p.t.target+". Log in there, or paste a cookie of that Jira.")),
 			app.P().Class("note").Text("A page's script can neither read Set-Cookie (the browser hides it, and JSESSIONID is HttpOnly) "+
 				"nor send a Cookie header of its own. The lab's server does both for it: it hands Set-Cookie over as X-Jira-Set-Cookie "+
-				"and turns the lab's X-Jira-Cookie into the Cookie header Jira receives, built from session.name and session.value as seed 001 does."),
+				"and turns the lab's X-Jira-Cookie into the Cookie header Jira receives, built from session.name and session.value as Atlassian's “Cookie-based auth for REST APIs” does. "+
+				"This column shows the cookie you work with; the log, the diagram and the diagnosis mask it until you press Reveal secrets."),
 
 			app.H2().Text("Search with the session"),
 			app.Form().ID("search-form").OnSubmit(p.onSearch).Body(
@@ -88,7 +89,7 @@ func (p *sessionPage) Render() app.UI {
 
 			app.H2().Text("Use a cookie from the browser (SSO accounts)"),
 			app.P().Class("note").Text("An account managed by SSO has no Jira password: REST logins fail with 401. "+
-				"Log in with the browser instead, copy the JSESSIONID cookie from its developer tools (or a cookies.txt made by curl -c), and paste it here (seed 003)."),
+				"Log in with the browser instead, copy the JSESSIONID cookie from its developer tools (or a cookies.txt made by curl -c), and paste it here: the workaround of Atlassian's ID-6351, “REST API calls are returning 401 Unauthorized after Atlassian Account is enabled”."),
 			field("cookie-paste", "Paste a cookie (name=value), a Cookie: line, or a Netscape cookie file",
 				textArea("cookie-paste", s.cookiePaste).Rows(3).
 					Attr("spellcheck", "false").Disabled(!live()).OnInput(p.onPaste)),

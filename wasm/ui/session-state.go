@@ -213,7 +213,7 @@ func ssoLogin(ctx app.Context) {
 					syncFields()
 					setDiagnosis(ctx, diagnosis.Diagnosis{Level: diagnosis.LevelOK, Title: "SSO login done: the lab now sends the browser's session cookie.",
 						Lines: []string{
-							"This is seed 003's workaround: an SSO account has no Jira password, so REST logins fail, but the cookie of a browser session works.",
+							"This is the workaround of Atlassian's ID-6351: an SSO account has no Jira password, so REST logins fail, but the cookie of a browser session works.",
 							"Press Who am I or Search: Jira answers as " + user + ".",
 						}})
 				})
