@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // axeScript is axe-core's browser bundle, pinned by axe/package-lock.json
@@ -252,4 +253,118 @@ func (b *browser) path() string {
 	var p string
 	b.eval(`location.pathname`, &p)
 	return p
+}
+
+// focusStop is where one Tab press put the focus, and how it shows.
+type focusStop struct {
+	What    string `json:"what"`
+	Outline string `json:"outline"` // computed outline-style and -width
+	Shadow  string `json:"shadow"`
+	Visible bool   `json:"visible"` // an outline or a box-shadow is drawn
+	InView  bool   `json:"inView"`  // inside the window once focused
+	Body    bool   `json:"body"`    // the focus left the page's controls
+	Again   bool   `json:"again"`   // this element had the focus before: Tab went round
+}
+
+// tab presses Tab as a keyboard does (so :focus-visible applies) and says
+// where the focus went.
+func (b *browser) tab() focusStop {
+	b.t.Helper()
+	b.run("press Tab", chromedp.KeyEvent(kb.Tab))
+	var s focusStop
+	b.eval(`(() => {
+		const el = document.activeElement;
+		if (!el || el === document.body || el === document.documentElement) return {body: true};
+		const seen = window.__tabSeen || (window.__tabSeen = new WeakSet());
+		const again = seen.has(el);
+		seen.add(el);
+		const cs = getComputedStyle(el), r = el.getBoundingClientRect();
+		const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 1;
+		return {
+			what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '') + ' "' + (el.textContent || el.value || '').trim().slice(0, 30) + '"',
+			outline: cs.outlineStyle + ' ' + cs.outlineWidth, shadow: cs.boxShadow,
+			visible: outline || cs.boxShadow !== 'none',
+			inView: r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+			again,
+		};
+	})()`, &s)
+	return s
+}
+
+// TestKeyboardFocusVisible walks every page, the not-found page included,
+// with the Tab key alone: the first stop is the skip link, shown on screen
+// while it has the focus, and every stop after it draws a focus ring.
+func TestKeyboardFocusVisible(t *testing.T) {
+	lab, b := flowBrowser(t)
+	routes := append(append([]string{}, ui.PageRoutes...), "/no-such-page")
+	allow := b.allowErrors
+	b.allowErrors = func(msg string) bool {
+		return allow(msg) || strings.Contains(msg, "status of 404") && strings.Contains(msg, "/no-such-page")
+	}
+	for _, route := range routes {
+		for _, s := range []screen{axeScreens[0], axeScreens[3]} {
+			t.Run(strings.TrimPrefix(route, "/")+"/"+s.name, func(t *testing.T) {
+				defer b.with(t)()
+				b.emulate(s)
+				if route == "/no-such-page" {
+					b.run("open "+route, chromedp.Navigate(lab.Page(route)))
+				} else {
+					b.open(lab.Page(route))
+				}
+				first := b.tab()
+				if !strings.Contains(first.What, "skip-link") || !first.InView || !first.Visible {
+					t.Errorf("first Tab stop on %s = %+v; want the skip link (a.skip-link), on screen, with a focus ring", route, first)
+				}
+				var hidden []string
+				stops := 1
+				for ; stops < 150; stops++ {
+					st := b.tab()
+					if st.Body || st.Again {
+						break
+					}
+					if !st.Visible {
+						hidden = append(hidden, st.What+" (outline "+st.Outline+", box-shadow "+st.Shadow+")")
+					}
+				}
+				if stops < 2 {
+					t.Errorf("Tab reached %d controls on %s; want the page's controls", stops, route)
+				}
+				t.Logf("%s: %d Tab stops", route, stops)
+				if len(hidden) > 0 {
+					t.Errorf("on %s, %d Tab stops show no focus:\n  %s", route, len(hidden), strings.Join(hidden, "\n  "))
+				}
+			})
+		}
+	}
+}
+
+// The header's logo is precached by the service worker: with the lab
+// stopped, a page still shows it.
+func TestLogoOffline(t *testing.T) {
+	lab := startLab(t)
+	b := newBrowser(t)
+	// With the server gone, the page's fetch of /api/upstreams fails.
+	b.allowErrors = func(msg string) bool {
+		return strings.Contains(msg, "/api/upstreams") || strings.Contains(msg, "Failed to load resource")
+	}
+	b.open(lab.Page("session"))
+	var state string
+	b.eval(`navigator.serviceWorker.ready.then(r => new Promise(res => {
+		const w = r.active; if (w.state === 'activated') return res(w.state);
+		w.addEventListener('statechange', () => { if (w.state === 'activated') res(w.state) }) }))`, &state)
+	var cached bool
+	b.eval(`caches.match(new URL(document.querySelector('.lab-brand img').getAttribute('src'), location.href).href).then(r => r !== undefined)`, &cached)
+	if !cached {
+		t.Errorf("the service worker's cache does not hold the logo")
+	}
+	if err := lab.stop(); err != nil {
+		t.Fatal(err)
+	}
+	b.open(lab.Page("basic"))
+	b.waitJS("the logo drawn offline", `(() => { const img = document.querySelector('.lab-brand img'); return img !== null && img.complete })()`)
+	var width int
+	b.eval(`document.querySelector('.lab-brand img').naturalWidth`, &width)
+	if width == 0 {
+		t.Errorf("offline, the header's logo is broken (naturalWidth 0)")
+	}
 }
