@@ -293,7 +293,8 @@ func (b *browser) tab() focusStop {
 
 // TestKeyboardFocusVisible walks every page, the not-found page included,
 // with the Tab key alone: the first stop is the skip link, shown on screen
-// while it has the focus, and every stop after it draws a focus ring.
+// while it has the focus, which leads into <main>; then once round the
+// page, every stop draws a focus ring.
 func TestKeyboardFocusVisible(t *testing.T) {
 	lab, b := flowBrowser(t)
 	routes := append(append([]string{}, ui.PageRoutes...), "/no-such-page")
@@ -312,16 +313,35 @@ func TestKeyboardFocusVisible(t *testing.T) {
 					b.open(lab.Page(route))
 				}
 				first := b.tab()
-				if !strings.Contains(first.What, "skip-link") || !first.InView || !first.Visible {
+				skip := strings.Contains(first.What, "skip-link")
+				if !skip || !first.InView || !first.Visible {
 					t.Errorf("first Tab stop on %s = %+v; want the skip link (a.skip-link), on screen, with a focus ring", route, first)
 				}
-				var hidden []string
-				stops := 1
-				for ; stops < 150; stops++ {
+				if skip {
+					b.run("follow the skip link", chromedp.KeyEvent(kb.Enter))
 					st := b.tab()
-					if st.Body || st.Again {
+					var inMain bool
+					b.eval(`(() => { const m = document.querySelector('main'); return m !== null && m.contains(document.activeElement) })()`, &inMain)
+					if !inMain {
+						t.Errorf("on %s, Tab after following the skip link went to %+v; want a control of <main>", route, st)
+					}
+				}
+				// Once round the page from here: every control, the header's too.
+				b.eval(`(window.__tabSeen = new WeakSet(), true)`, nil)
+				var hidden []string
+				stops, bodies := 0, 0
+				for i := 0; i < 150; i++ {
+					st := b.tab()
+					if st.Again {
 						break
 					}
+					if st.Body { // past the last control, before the first
+						if bodies++; bodies > 1 {
+							break
+						}
+						continue
+					}
+					stops++
 					if !st.Visible {
 						hidden = append(hidden, st.What+" (outline "+st.Outline+", box-shadow "+st.Shadow+")")
 					}
