@@ -388,3 +388,24 @@ func TestLogoOffline(t *testing.T) {
 		t.Errorf("offline, the header's logo is broken (naturalWidth 0)")
 	}
 }
+
+// At phone width no page scrolls sideways, even when the Jira picked in
+// the header has a long URL (the #target select once made a 390 px page
+// 417 px wide).
+func TestPhoneWidthLongUpstream(t *testing.T) {
+	const long = "https://jira-data-center-node-7.build-and-release.example.internal:8443/jira/context"
+	lab := startLab(t, "-upstream", "far-away-jira="+long)
+	b := newBrowser(t)
+	b.allowErrors = allowProxyStatuses // the far-away Jira is not there: 502
+	b.emulate(axeScreens[2])
+	for _, route := range ui.PageRoutes {
+		t.Run(strings.TrimPrefix(route, "/"), func(t *testing.T) {
+			defer b.with(t)()
+			b.open(lab.Page(route))
+			b.waitJS("the long upstream in #target", fmt.Sprintf(`(() => { const s = document.getElementById('target'); return s !== null && s.options.length > 0 && s.textContent.includes(%q) })()`, long))
+			if wide := b.horizontalOverflow(); len(wide) > 0 {
+				t.Errorf("%s scrolls sideways at 390 px: %s", route, strings.Join(wide, "; "))
+			}
+		})
+	}
+}
