@@ -48,12 +48,14 @@ func axeReport(vs []axeViolation) string {
 	for _, v := range vs {
 		fmt.Fprintf(&s, "\n  %s (%s): %s\n    %s", v.ID, v.Impact, v.Help, v.HelpURL)
 		for _, n := range v.Nodes {
-			sum, _, _ := strings.Cut(strings.TrimSpace(n.Summary), "\n")
-			// The first line only says "Fix any of the following:"; the reason follows.
-			if rest := strings.SplitN(strings.TrimSpace(n.Summary), "\n", 3); len(rest) > 1 {
-				sum = strings.TrimSpace(rest[1])
+			// axe's summary opens with "Fix any of the following:"; the
+			// reason is the line after it.
+			lines := strings.Split(strings.TrimSpace(n.Summary), "\n")
+			why := lines[0]
+			if len(lines) > 1 {
+				why = lines[1]
 			}
-			fmt.Fprintf(&s, "\n    - %s: %s", strings.Join(n.Target, " "), sum)
+			fmt.Fprintf(&s, "\n    - %s: %s", strings.Join(n.Target, " "), strings.TrimSpace(why))
 		}
 	}
 	return s.String()
