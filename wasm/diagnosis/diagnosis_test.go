@@ -244,7 +244,7 @@ func TestDiagnoseLogin(t *testing.T) {
 		// Cookie sent next: the diagnosis does not repeat them.
 		{name: "login 200", x: ok, level: LevelOK, title: "Logged in as fred", lines: 2,
 			want: []string{"HttpOnly", "X-Jira-Set-Cookie", "X-Jira-Cookie", "300 minutes"},
-			not: []string{"9FCC43C7028820D37F2B4C9666E13B0E", "Set-Cookie: ", "Cookie: JSESSIONID", "loginCount", "X-Seraph-LoginReason", "atlassian.xsrf.token"}},
+			not:  []string{"9FCC43C7028820D37F2B4C9666E13B0E", "Set-Cookie: ", "Cookie: JSESSIONID", "loginCount", "X-Seraph-LoginReason", "atlassian.xsrf.token"}},
 		{name: "login 200 without Set-Cookie", x: noCookie, level: LevelWarn, title: "Logged in", want: []string{"No X-Jira-Set-Cookie header carried JSESSIONID"}},
 		{name: "login 200 not a session", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 200, `<html>`, "content-type", "text/html"),
 			level: LevelWarn, title: "without a session object"},

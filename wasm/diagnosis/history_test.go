@@ -110,7 +110,7 @@ func TestDiagnoseNotLoggedIn(t *testing.T) {
 	runDiagnose(t, []diagCase{
 		{name: "search after logout, no cookie: the JQL error is the consequence", x: searchQA(contract.AuthNone), earlier: afterLogout,
 			level: LevelWarn, title: title, lines: 3,
-			want: []string{"You logged out earlier", "That is why the JQL fails", "The value 'QA' does not exist for the field 'project'.", "may not browse that project"},
+			want:    []string{"You logged out earlier", "That is why the JQL fails", "The value 'QA' does not exist for the field 'project'.", "may not browse that project"},
 			relogin: true},
 		{name: "search after logout, old cookie answered as anonymous", x: searchQA(contract.AuthSession), earlier: afterLogout, level: LevelWarn, title: title,
 			want: []string{"the cookie the lab still sends names no user", "That is why the JQL fails"}, relogin: true},
