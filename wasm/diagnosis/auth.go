@@ -156,8 +156,8 @@ func (r *reading) loginOK() {
 	r.d.Session = &s
 	name := s.Name
 	r.set(LevelOK, "Logged in as "+orUser(x.Username)+": Jira created a session, and the lab now sends its cookie "+name+" with every call.",
-		"A script in a web page could not do this: fetch never shows Set-Cookie to a script, and "+name+" is HttpOnly. The lab's server hands it over as X-Jira-Set-Cookie and turns X-Jira-Cookie back into the Cookie Jira receives; curl keeps it with -c and sends it with -b.",
-		"The session lasts until you log out or it sits idle too long (300 minutes by default); after that Jira answers 401.")
+		name+" is HttpOnly and fetch never shows Set-Cookie to a script, so the lab's server passes it on as X-Jira-Set-Cookie and turns the page's X-Jira-Cookie into the Cookie Jira gets; curl does the same with -c and -b.",
+		"Jira keeps the session until you log out or it sits idle (300 minutes by default); then it answers 401.")
 	if !hasCookie(cookies.SetCookieLines(x.ResponseHeader), name) {
 		r.d.Level = LevelWarn
 		r.add("No X-Jira-Set-Cookie header carried " + name + ": the lab still sends the cookie from the session object, but a client relying on Set-Cookie would have none.")
@@ -273,7 +273,7 @@ func (r *reading) sessionEnded() {
 	x := r.x
 	out := r.loggedOut()
 	if out {
-		r.set(LevelWarn, "You are not logged in: you logged out, so Jira refused the ended session's cookie (401).")
+		r.set(LevelWarn, "You are not logged in: you logged out, so Jira refuses the old session's cookie (401) until you log in again.")
 	} else {
 		r.set(LevelWarn, "Your session ended: Jira refused the cookie (401), so log in again.")
 	}

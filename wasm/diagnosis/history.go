@@ -68,7 +68,8 @@ func resetsFailures(y contract.Exchange, user string) bool {
 	case !ok:
 		return false
 	case y.Auth == contract.AuthLogin || y.Auth == contract.AuthBasic:
-		return strings.EqualFold(y.Username, user)
+		// An answer as anonymous did not take the credentials.
+		return strings.EqualFold(y.Username, user) && !anonymous(y)
 	}
 	p := jira.PathOnly(y.Path)
 	return strings.HasSuffix(p, "/_sandbox/reset") ||

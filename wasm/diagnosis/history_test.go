@@ -58,6 +58,12 @@ func TestDiagnoseFailedLoginCount(t *testing.T) {
 			want: []string{"1 of 3"}},
 		{name: "other Jiras do not count", x: fred, earlier: real(fred, fred), level: LevelBad, title: "wrong", want: []string{"1 of 3"}},
 		{name: "a successful login resets", x: fred, earlier: []contract.Exchange{goodLogin("fred"), fred}, level: LevelBad, title: "wrong", want: []string{"1 of 3"}},
+		{name: "basic auth answered as anonymous does not reset", x: fred, earlier: []contract.Exchange{
+			rec("GET", "/rest/api/2/search", contract.AuthBasic, "fred", 200, `{"total":0}`, "x-arequestid", "1", "x-ausername", "anonymous"), fred},
+			level: LevelBad, title: "wrong", want: []string{"2 of 3"}},
+		{name: "basic auth accepted resets", x: fred, earlier: []contract.Exchange{
+			rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 200, `{"name":"fred"}`, "x-arequestid", "1", "x-ausername", "fred"), fred},
+			level: LevelBad, title: "wrong", want: []string{"1 of 3"}},
 		{name: "another user's login does not reset", x: fred, earlier: []contract.Exchange{goodLogin("admin"), fred}, level: LevelBad, title: "wrong", want: []string{"2 of 3"}},
 		{name: "using a cookie does not reset", x: fred, earlier: []contract.Exchange{cookieWhoami, fred}, level: LevelBad, title: "wrong", want: []string{"2 of 3"}},
 		{name: "the CAPTCHA reset of fred resets", x: fred, earlier: []contract.Exchange{captchaReset("fred"), fred, fred}, level: LevelBad, title: "wrong", want: []string{"1 of 3"}},
@@ -115,7 +121,7 @@ func TestDiagnoseNotLoggedIn(t *testing.T) {
 		{name: "search after logout, old cookie answered as anonymous", x: searchQA(contract.AuthSession), earlier: afterLogout, level: LevelWarn, title: title,
 			want: []string{"the cookie the lab still sends names no user", "That is why the JQL fails"}, relogin: true},
 		{name: "search after logout, old cookie refused", x: expiredSearch, earlier: afterLogout, level: LevelWarn,
-			title: "You are not logged in: you logged out, so Jira refused the ended session's cookie (401)", lines: 2,
+			title: "You are not logged in: you logged out, so Jira refuses the old session's cookie (401)", lines: 2,
 			want: []string{"would otherwise have run as anonymous"}, not: []string{"idle"}, relogin: true},
 		{name: "logged in again after the logout: a JQL error is a JQL error", x: withUser(searchQA(contract.AuthSession), contract.AuthSession, "fred"),
 			earlier: append([]contract.Exchange{goodLogin("fred")}, afterLogout...), level: LevelWarn, title: "Jira could not run the JQL query"},
