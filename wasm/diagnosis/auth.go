@@ -231,7 +231,7 @@ func (r *reading) wrongCredentials() {
 		return
 	case x.Sandbox && strings.EqualFold(x.Username, ssoAccount):
 		r.set(LevelBad, who+" has no Jira password (its login is handled by SSO), so log in through the browser and send its session cookie instead.",
-			"On the Session page, Simulated SSO login walks the browser login and pastes the cookie; with curl, copy JSESSIONID from the browser's developer tools and send it with -b (seed 003, ID-6351). An SSO account never triggers CAPTCHA: there is no password to guess.")
+			"On the Session page, Simulated SSO login walks the browser login and pastes the cookie; with curl, copy JSESSIONID from the browser's developer tools and send it with -b (seed 003, ID-6351).")
 		r.d.OfferSSO = true
 		return
 	case x.Sandbox && x.Username != "" && !sandboxAccount(x.Username):
