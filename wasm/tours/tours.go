@@ -16,6 +16,7 @@ import (
 // Tour is one flow to learn.
 type Tour struct {
 	ID     string // stable: the page's element id is "tour-" + ID
+	Flow   string // the flow's short name, the tour's heading
 	Title  string // the title of the source document, as it names itself
 	Source string // who published it, and where the title comes from
 	Why    string // one line: why a learner wants this flow
@@ -29,8 +30,89 @@ type Step struct {
 	// element to use there: the step links to Page#Anchor.
 	Page, Anchor string
 	Label        string // the link's words
-	// Done reports whether an exchange of the log does this step.
-	Done func(x contract.Exchange) bool
+	// Want is the exchange that does the step. The steps are data, not a
+	// function each: thirty closures that each inlined the path and face
+	// checks cost the wasm over 60 kB.
+	Want Want
+}
+
+// Want describes the exchanges that do a step; a zero field asks nothing.
+type Want struct {
+	Cloud  bool   // the Jira is Cloud; else Server or Data Center
+	Method string // the request method
+	// Path is the path from /rest/ on (or the whole path outside REST),
+	// without the query; a trailing "*" makes it a prefix.
+	Path   string
+	Status int
+	Auth   Auth   // how the lab authenticated the request
+	Scheme string // the scheme of the Authorization header, e.g. "Basic"
+	User   string // whose credentials were sent (the login body or basic auth)
+	Check  Check  // a test the fields above cannot say
+}
+
+// Auth is a contract.AuthKind the step wants, AnyAuth for none in particular.
+type Auth int
+
+// AnyAuth: the step does not care how the request authenticated.
+const AnyAuth Auth = 0
+
+// AuthIs asks for the request to have authenticated as k.
+func AuthIs(k contract.AuthKind) Auth { return Auth(k) + 1 }
+
+// Check is a test of an exchange beyond Want's fields.
+type Check int
+
+// The checks of the steps that need one.
+const (
+	NoCheck          Check = iota
+	XSRFRefused            // Jira's XSRF filter refused the request
+	FormTokenPassed        // a request with X-Atlassian-Token: no-check got past that filter
+	PasswordRefused        // a password check listed reasons
+	PasswordAccepted       // a password check answered [] (no reason to refuse)
+)
+
+// Done reports whether the exchange x does the step.
+func (s Step) Done(x contract.Exchange) bool { return s.Want.Match(x) }
+
+// Match reports whether the exchange x is one w describes. An exchange
+// that got no answer (Status 0) never is.
+func (w Want) Match(x contract.Exchange) bool {
+	if x.Status == 0 || cloud(x) != w.Cloud ||
+		w.Method != "" && x.Method != w.Method ||
+		w.Status != 0 && x.Status != w.Status ||
+		w.Auth != AnyAuth && x.Auth != contract.AuthKind(w.Auth-1) ||
+		w.User != "" && !strings.EqualFold(x.Username, w.User) {
+		return false
+	}
+	if w.Path != "" {
+		p := restPath(x)
+		if prefix, ok := strings.CutSuffix(w.Path, "*"); ok {
+			if !strings.HasPrefix(p, prefix) {
+				return false
+			}
+		} else if p != w.Path {
+			return false
+		}
+	}
+	if w.Scheme != "" {
+		s, _, ok := strings.Cut(strings.TrimSpace(x.SentHeader("Authorization")), " ")
+		if !ok || !strings.EqualFold(s, w.Scheme) {
+			return false
+		}
+	}
+	switch w.Check {
+	case XSRFRefused:
+		// The body of XsrfCheckFailedException, 403 since REST 3.0
+		// (JIRA-FACTS.md, "Form token / XSRF").
+		return x.Status == 403 && strings.Contains(x.ResponseBody, "XSRF check failed")
+	case FormTokenPassed:
+		return passedFormToken(x)
+	case PasswordRefused:
+		return !emptyArray(x.ResponseBody)
+	case PasswordAccepted:
+		return emptyArray(x.ResponseBody)
+	}
+	return true
 }
 
 // Progress reports, for each step of t, whether one of the exchanges does
@@ -88,189 +170,158 @@ const (
 // All are the tours, in the order a newcomer meets the flows: the seeds'
 // own order (000 basic auth, 001 cookie session, 002 the session resource,
 // 003 the SSO user, 004 the password policy, 001's form token), then
-// tokens and Cloud.
+// tokens and Cloud. The answers each step names are the sandbox's, which
+// follow JIRA-FACTS.md and the seeds.
 var All = []Tour{
 	{
 		ID:     "basic",
+		Flow:   "Basic auth",
 		Title:  "JIRA REST API Example - Basic Authentication",
 		Source: "Atlassian's JIRA developer documentation",
 		Why:    "The simplest way in: every request carries user:password, base64-encoded, and no cookie needs keeping.",
 		Steps: []Step{
 			{Text: "Send GET /rest/api/2/myself with basic auth as fred / fred: Jira answers 200 with fred's profile.",
 				Page: pageBasic, Anchor: "basic-send", Label: "Basic auth: Send GET",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && basicAuth(x) && x.Status == 200 && strings.HasPrefix(restPath(x), "/rest/api/")
-				}},
+				Want: Want{Scheme: "Basic", Status: 200, Path: "/rest/api/*"}},
 			{Text: "Change the path to /rest/api/2/issue/QA-31, the seed's own example, and send it with the same header.",
 				Page: pageBasic, Anchor: "basic-path", Label: "Basic auth: Resource path",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && basicAuth(x) && x.Status == 200 && strings.HasPrefix(restPath(x), "/rest/api/2/issue/QA-31")
-				}},
+				Want: Want{Scheme: "Basic", Status: 200, Path: "/rest/api/2/issue/QA-31"}},
 			{Text: "Type a wrong password (fred / wrong) and send again: 401, with X-Seraph-LoginReason: AUTHENTICATED_FAILED.",
 				Page: pageBasic, Anchor: "basic-password", Label: "Basic auth: Password",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && basicAuth(x) && x.Status == 401
-				}},
+				Want: Want{Scheme: "Basic", Status: 401}},
 		},
 	},
 	{
 		ID:     "cookie",
+		Flow:   "Cookie session",
 		Title:  "Cookie-based auth for REST APIs",
 		Source: "Atlassian's Jira developer documentation",
 		Why:    "Log in once and send the session cookie instead of the password, as a browser does — and see it end.",
 		Steps: []Step{
 			{Text: "Log in as fred / fred: POST /rest/auth/1/session answers 200 with the session cookie, JSESSIONID.",
 				Page: pageSession, Anchor: "login", Label: "Session: Log in",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && x.Method == "POST" && restPath(x) == "/rest/auth/1/session" && x.Status == 200
-				}},
+				Want: Want{Method: "POST", Path: "/rest/auth/1/session", Status: 200}},
 			{Text: "Press Search: POST /rest/api/2/search runs as fred because the lab sends Cookie: JSESSIONID=….",
 				Page: pageSession, Anchor: "search", Label: "Session: Search",
-				Done: func(x contract.Exchange) bool {
-					p := restPath(x)
-					return server(x) && x.Auth == contract.AuthSession && x.Status == 200 &&
-						strings.HasPrefix(p, "/rest/api/") && (strings.HasSuffix(p, "/search") || strings.HasSuffix(p, "/myself"))
-				}},
+				Want: Want{Path: "/rest/api/2/search", Auth: AuthIs(contract.AuthSession), Status: 200}},
 			{Text: "Press Log out: DELETE /rest/auth/1/session answers 204 and Jira forgets the session.",
 				Page: pageSession, Anchor: "logout", Label: "Session: Log out",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && x.Method == "DELETE" && restPath(x) == "/rest/auth/1/session" && x.Status == 204
-				}},
+				Want: Want{Method: "DELETE", Path: "/rest/auth/1/session", Status: 204}},
 			{Text: "Press Who am I again: the ended session's cookie gets 401.",
 				Page: pageSession, Anchor: "whoami", Label: "Session: Who am I",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && x.Auth == contract.AuthSession && x.Status == 401 && strings.HasPrefix(restPath(x), "/rest/")
-				}},
+				Want: Want{Path: "/rest/*", Auth: AuthIs(contract.AuthSession), Status: 401}},
 		},
 	},
 	{
 		ID:     "session",
+		Flow:   "The session resource",
 		Title:  "REST API reference: session",
 		Source: "Atlassian's Jira Service Management (Server) REST API reference",
 		Why:    "One resource answers three questions: who is logged in (GET), log in (POST), log out (DELETE).",
 		Steps: []Step{
 			{Text: "Before logging in, press Who am I: GET /rest/auth/1/session answers 401 to an anonymous caller.",
 				Page: pageSession, Anchor: "whoami", Label: "Session: Who am I",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && x.Method == "GET" && restPath(x) == "/rest/auth/1/session" && x.Auth == contract.AuthNone && x.Status == 401
-				}},
+				Want: Want{Method: "GET", Path: "/rest/auth/1/session", Auth: AuthIs(contract.AuthNone), Status: 401}},
 			{Text: "Log in as admin / admin, then press Who am I: 200, with the user's name and login counts.",
 				Page: pageSession, Anchor: "login", Label: "Session: Log in",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && x.Method == "GET" && restPath(x) == "/rest/auth/1/session" && x.Status == 200
-				}},
+				Want: Want{Method: "GET", Path: "/rest/auth/1/session", Status: 200}},
 			{Text: "Log in as unverified / unverified: 409, Jira's answer for an e-mail address not yet verified.",
 				Page: pageSession, Anchor: "username", Label: "Session: Username",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && x.Method == "POST" && restPath(x) == "/rest/auth/1/session" && x.Status == 409
-				}},
+				Want: Want{Method: "POST", Path: "/rest/auth/1/session", Status: 409}},
 		},
 	},
 	{
 		ID:     "sso",
+		Flow:   "SSO user",
 		Title:  "REST API calls are returning '401 Unauthorized' after Atlassian Account is enabled in the instance",
 		Source: "Atlassian's issue tracker, ID-6351",
 		Why:    "An account that logs in through SSO has no Jira password: REST logins fail, but a browser session's cookie works.",
 		Steps: []Step{
 			{Text: "Log in as sso-user / sso-user: 401 with X-Seraph-LoginReason: AUTHENTICATED_FAILED, whatever the password.",
 				Page: pageSession, Anchor: "login", Label: "Session: Log in",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && strings.EqualFold(x.Username, "sso-user") && x.Status == 401
-				}},
+				Want: Want{User: "sso-user", Status: 401}},
 			{Text: "Press Simulated SSO login: the lab walks the browser's SSO login and copies its cookie into the paste field.",
 				Page: pageSession, Anchor: "sso-login", Label: "Session: Simulated SSO login",
-				Done: func(x contract.Exchange) bool {
-					// The identity provider's form posts here (the sandbox's
-					// /login.jsp links to it; ssoLogin in wasm/ui follows it).
-					return server(x) && x.Method == "POST" && basePath(x) == "/plugins/servlet/sso/login" && x.Status == 200
-				}},
+				// The identity provider's form posts here (the sandbox's
+				// /login.jsp links to it; ssoLogin in wasm/ui follows it).
+				Want: Want{Method: "POST", Path: "/plugins/servlet/sso/login", Status: 200}},
 			{Text: "Press Who am I: with the pasted cookie Jira answers 200 as sso-user.",
 				Page: pageSession, Anchor: "whoami", Label: "Session: Who am I",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && x.Auth == contract.AuthPasted && x.Status == 200
-				}},
+				Want: Want{Auth: AuthIs(contract.AuthPasted), Status: 200}},
 		},
 	},
 	{
 		ID:     "password",
+		Flow:   "Password policy",
 		Title:  "REST API reference: password",
 		Source: "Atlassian's Jira Service Management (Server) REST API reference",
 		Why:    "Ask Jira for its password rules, and check a password before creating a user, instead of guessing.",
 		Steps: []Step{
 			{Text: "Open the page: GET /rest/api/2/password/policy lists the rules in force.",
 				Page: pagePassword, Anchor: "policy", Label: "Password policy: Rules",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && x.Method == "GET" && restPath(x) == "/rest/api/2/password/policy" && x.Status == 200
-				}},
+				Want: Want{Method: "GET", Path: "/rest/api/2/password/policy", Status: 200}},
 			{Text: "Type the username fred and the new password fred: Jira lists why it would refuse it.",
 				Page: pagePassword, Anchor: "pw-new", Label: "Password policy: New password",
-				Done: func(x contract.Exchange) bool { return policyCheck(x) && !emptyArray(x.ResponseBody) }},
+				Want: Want{Method: "POST", Path: "/rest/api/2/password/policy/*", Status: 200, Check: PasswordRefused}},
 			{Text: "Type a strong one, such as Corr3ct-Horse-Battery: the answer is [], the password passes.",
 				Page: pagePassword, Anchor: "pw-new", Label: "Password policy: New password",
-				Done: func(x contract.Exchange) bool { return policyCheck(x) && emptyArray(x.ResponseBody) }},
+				Want: Want{Method: "POST", Path: "/rest/api/2/password/policy/*", Status: 200, Check: PasswordAccepted}},
 		},
 	},
 	{
 		ID:     "form-token",
+		Flow:   "Form token",
 		Title:  "Form token checking",
 		Source: "a section of Atlassian's \"Cookie-based auth for REST APIs\"",
 		Why:    "Jira refuses a form-encoded POST — what another site could make a browser send — unless it says X-Atlassian-Token: no-check.",
 		Steps: []Step{
 			{Text: "In the console, send POST /rest/api/2/issue/QA-31/attachments with the headers Authorization: Basic ZnJlZDpmcmVk and Content-Type: multipart/form-data; boundary=x: 403, XSRF check failed.",
 				Page: pageConsole, Anchor: "console-headers", Label: "Console: Headers",
-				Done: func(x contract.Exchange) bool {
-					return x.Status == 403 && strings.Contains(x.ResponseBody, "XSRF check failed")
-				}},
+				Want: Want{Check: XSRFRefused}},
 			{Text: "Add the header line X-Atlassian-Token: no-check and send again: Jira lets it through (400, no file attached).",
 				Page: pageConsole, Anchor: "console-send", Label: "Console: Send",
-				Done: passedFormToken},
+				Want: Want{Check: FormTokenPassed}},
 		},
 	},
 	{
 		ID:     "tokens",
+		Flow:   "Personal access tokens",
 		Title:  "Using Personal Access Tokens",
 		Source: "Atlassian's Data Center documentation (Jira 8.14 and later)",
 		Why:    "A script sends a token, not your password: Authorization: Bearer, revocable on its own.",
 		Steps: []Step{
 			{Text: "Create a token as fred / fred: POST /rest/pat/latest/tokens answers 201 with the secret, shown this once.",
 				Page: pageToken, Anchor: "token-create", Label: "Tokens: Create token",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && x.Method == "POST" && restPath(x) == "/rest/pat/latest/tokens" && x.Status == 201
-				}},
+				Want: Want{Method: "POST", Path: "/rest/pat/latest/tokens", Status: 201}},
 			{Text: "Press Use: GET /rest/api/2/myself with Authorization: Bearer <token> answers 200 as fred.",
 				Page: pageToken, Anchor: "token-use", Label: "Tokens: Use",
-				Done: func(x contract.Exchange) bool { return server(x) && scheme(x, "bearer") && x.Status == 200 }},
+				Want: Want{Scheme: "Bearer", Status: 200}},
 			{Text: "Press Revoke: DELETE /rest/pat/latest/tokens/{id} answers 204.",
 				Page: pageToken, Anchor: "token-revoke", Label: "Tokens: Revoke",
-				Done: func(x contract.Exchange) bool {
-					return server(x) && x.Method == "DELETE" && strings.HasPrefix(restPath(x), "/rest/pat/latest/tokens/") && x.Status == 204
-				}},
+				Want: Want{Method: "DELETE", Path: "/rest/pat/latest/tokens/*", Status: 204}},
 			{Text: "Press Use again: the revoked token gets 401.",
 				Page: pageToken, Anchor: "token-use", Label: "Tokens: Use",
-				Done: func(x contract.Exchange) bool { return server(x) && scheme(x, "bearer") && x.Status == 401 }},
+				Want: Want{Scheme: "Bearer", Status: 401}},
 		},
 	},
 	{
 		ID:     "cloud",
+		Flow:   "Jira Cloud",
 		Title:  "Basic auth for REST APIs",
 		Source: "Atlassian's Jira Cloud developer documentation",
 		Why:    "Jira Cloud refuses account passwords over REST: send your e-mail with an API token as the password.",
 		Steps: []Step{
 			{Text: "Choose sandbox-cloud in the Jira selector and send basic auth as fred@example.com / fred: 401, Cloud refuses account passwords.",
 				Page: pageBasic, Anchor: "basic-send", Label: "Basic auth: Send GET",
-				Done: func(x contract.Exchange) bool { return cloud(x) && basicAuth(x) && x.Status == 401 }},
+				Want: Want{Cloud: true, Scheme: "Basic", Status: 401}},
 			{Text: "On the Tokens page, create an API token for fred@example.com (as id.atlassian.com would): 201.",
 				Page: pageToken, Anchor: "token-create", Label: "Tokens: Create token",
-				Done: func(x contract.Exchange) bool {
-					// The sandbox's stand-in for id.atlassian.com (CONTRACT.md:
-					// POST /cloud/_sandbox/api-tokens → 201 {"token":…}).
-					return cloud(x) && x.Method == "POST" && strings.HasSuffix(basePath(x), "/_sandbox/api-tokens") && x.Status == 201
-				}},
+				// The sandbox's stand-in for id.atlassian.com (CONTRACT.md:
+				// POST /cloud/_sandbox/api-tokens → 201 {"token":…}).
+				Want: Want{Cloud: true, Method: "POST", Path: "/_sandbox/api-tokens", Status: 201}},
 			{Text: "Press Use: basic auth fred@example.com:<token> on /rest/api/3/myself answers 200.",
 				Page: pageToken, Anchor: "token-use", Label: "Tokens: Use",
-				Done: func(x contract.Exchange) bool {
-					return cloud(x) && basicAuth(x) && x.Status == 200 && strings.HasPrefix(restPath(x), "/rest/api/")
-				}},
+				Want: Want{Cloud: true, Scheme: "Basic", Status: 200, Path: "/rest/api/*"}},
 		},
 	},
 }
@@ -307,29 +358,6 @@ func cloud(x contract.Exchange) bool {
 	return strings.HasSuffix(strings.ToLower(host), ".atlassian.net")
 }
 
-// server reports whether the exchange went to a Jira Server or Data Center
-// (anything that is not Cloud) and got an answer.
-func server(x contract.Exchange) bool { return x.Status != 0 && !cloud(x) }
-
-// scheme reports whether the request's Authorization header uses the
-// scheme (lower case), e.g. "basic", "bearer". The lab's history masks the
-// credentials but keeps the scheme.
-func scheme(x contract.Exchange, name string) bool {
-	v := strings.TrimSpace(x.SentHeader("Authorization"))
-	s, _, ok := strings.Cut(v, " ")
-	return ok && strings.EqualFold(s, name)
-}
-
-func basicAuth(x contract.Exchange) bool { return scheme(x, "basic") }
-
-// policyCheck reports whether x is a password check of seed 004 that Jira
-// answered: createUser or updateUser, 200 with the list of reasons.
-func policyCheck(x contract.Exchange) bool {
-	p := restPath(x)
-	return server(x) && x.Method == "POST" && x.Status == 200 &&
-		(p == "/rest/api/2/password/policy/createUser" || p == "/rest/api/2/password/policy/updateUser")
-}
-
 // emptyArray reports whether a JSON body is the empty array, Jira's "no
 // reason to refuse" (seed 004).
 func emptyArray(body string) bool {
@@ -358,8 +386,8 @@ func passedFormToken(x contract.Exchange) bool {
 		return false
 	}
 	switch x.Status {
-	case 0, 401, 403, 405, 413, 415, 429:
+	case 401, 403, 405, 413, 415, 429:
 		return false
 	}
-	return server(x) && x.Status < 500 && x.Header(jira.HeaderRequestID) != ""
+	return x.Status < 500 && x.Header(jira.HeaderRequestID) != ""
 }
