@@ -47,6 +47,7 @@ type Want struct {
 	Auth   Auth   // how the lab authenticated the request
 	Scheme string // the scheme of the Authorization header, e.g. "Basic"
 	User   string // whose credentials were sent (the login body or basic auth)
+	Reason string // Jira's X-Seraph-LoginReason in the answer
 	Check  Check  // a test the fields above cannot say
 }
 
@@ -81,7 +82,8 @@ func (w Want) Match(x contract.Exchange) bool {
 		w.Method != "" && x.Method != w.Method ||
 		w.Status != 0 && x.Status != w.Status ||
 		w.Auth != AnyAuth && x.Auth != contract.AuthKind(w.Auth-1) ||
-		w.User != "" && !strings.EqualFold(x.Username, w.User) {
+		w.User != "" && !strings.EqualFold(x.Username, w.User) ||
+		w.Reason != "" && x.Header(jira.HeaderLoginReason) != w.Reason {
 		return false
 	}
 	if w.Path != "" {
@@ -188,7 +190,7 @@ var All = []Tour{
 				Want: Want{Scheme: "Basic", Status: 200, Path: "/rest/api/2/issue/QA-31"}},
 			{Text: "Type a wrong password (fred / wrong) and send again: 401, with X-Seraph-LoginReason: AUTHENTICATED_FAILED.",
 				Page: pageBasic, Anchor: "basic-password", Label: "Basic auth: Password",
-				Want: Want{Scheme: "Basic", Status: 401}},
+				Want: Want{Scheme: "Basic", Status: 401, Reason: jira.ReasonFailed}},
 		},
 	},
 	{
@@ -228,6 +230,11 @@ var All = []Tour{
 			{Text: "Log in as unverified / unverified: 409, Jira's answer for an e-mail address not yet verified.",
 				Page: pageSession, Anchor: "username", Label: "Session: Username",
 				Want: Want{Method: "POST", Path: "/rest/auth/1/session", Status: 409}},
+			{Text: "Fail three logins as fred, then log in right: 403 with X-Seraph-LoginReason: AUTHENTICATION_DENIED, CAPTCHA (the diagnosis's button resets it).",
+				Page: pageSession, Anchor: "password", Label: "Session: Password",
+				// Seeds 000 and 001: once CAPTCHA is triggered, REST logins
+				// are refused without the password being checked.
+				Want: Want{Method: "POST", Path: "/rest/auth/1/session", Status: 403, Reason: jira.ReasonDenied}},
 		},
 	},
 	{
@@ -239,7 +246,7 @@ var All = []Tour{
 		Steps: []Step{
 			{Text: "Log in as sso-user / sso-user: 401 with X-Seraph-LoginReason: AUTHENTICATED_FAILED, whatever the password.",
 				Page: pageSession, Anchor: "login", Label: "Session: Log in",
-				Want: Want{User: "sso-user", Status: 401}},
+				Want: Want{User: "sso-user", Status: 401, Reason: jira.ReasonFailed}},
 			{Text: "Press Simulated SSO login: the lab walks the browser's SSO login and copies its cookie into the paste field.",
 				Page: pageSession, Anchor: "sso-login", Label: "Session: Simulated SSO login",
 				// The identity provider's form posts here (the sandbox's

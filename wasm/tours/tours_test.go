@@ -47,6 +47,8 @@ var (
 	bearer    = header("Authorization", "Bearer NjM2MjQ0NTQ4NzQ5OmQ4")
 	noCheck   = header("X-Atlassian-Token", "no-check")
 	jiraID    = answer("x-arequestid", "652x1x1") // the browser's Headers spell names in lower case
+	failed    = answer("x-seraph-loginreason", "AUTHENTICATED_FAILED")
+	denied    = answer("x-seraph-loginreason", "AUTHENTICATION_DENIED")
 )
 
 func step(t *testing.T, tour string, i int) Step {
@@ -83,7 +85,9 @@ func TestStepDone(t *testing.T) {
 		{"seed issue QA-31", "basic", 1, ex("GET", "/rest/api/2/issue/QA-31", 200, basicFred), true},
 		{"seed issue with a query", "basic", 1, ex("GET", "/rest/api/2/issue/QA-31?fields=summary", 200, basicFred), true},
 		{"another issue", "basic", 1, ex("GET", "/rest/api/2/issue/QA-29", 200, basicFred), false},
-		{"wrong password 401", "basic", 2, ex("GET", "/rest/api/2/myself", 401, basicFred, answer("X-Seraph-LoginReason", "AUTHENTICATED_FAILED")), true},
+		{"wrong password 401", "basic", 2, ex("GET", "/rest/api/2/myself", 401, basicFred, failed), true},
+		{"401 without a login reason (not a password check)", "basic", 2, ex("GET", "/rest/api/2/myself", 401, basicFred), false},
+		{"CAPTCHA 401 is not a wrong password", "basic", 2, ex("GET", "/rest/api/2/myself", 401, basicFred, denied), false},
 		{"anonymous 401 is not a wrong password", "basic", 2, ex("GET", "/rest/api/2/myself", 401), false},
 
 		{"login 200", "cookie", 0, ex("POST", "/rest/auth/1/session", 200, auth(contract.AuthLogin), user("fred")), true},
@@ -107,10 +111,13 @@ func TestStepDone(t *testing.T) {
 		{"login is not who am I", "session", 1, ex("POST", "/rest/auth/1/session", 200, auth(contract.AuthLogin)), false},
 		{"unverified 409", "session", 2, ex("POST", "/rest/auth/1/session", 409, auth(contract.AuthLogin), user("unverified")), true},
 		{"409 elsewhere", "session", 2, ex("PUT", "/rest/api/2/issue/QA-31", 409), false},
+		{"CAPTCHA", "session", 3, ex("POST", "/rest/auth/1/session", 403, user("fred"), answer("x-seraph-loginreason", "AUTHENTICATION_DENIED")), true},
+		{"403 without CAPTCHA (XSRF)", "session", 3, ex("POST", "/rest/auth/1/session", 403, body("XSRF check failed")), false},
+		{"wrong password is not CAPTCHA yet", "session", 3, ex("POST", "/rest/auth/1/session", 401, failed), false},
 
-		{"sso-user login 401", "sso", 0, ex("POST", "/rest/auth/1/session", 401, auth(contract.AuthLogin), user("sso-user")), true},
-		{"sso-user basic 401", "sso", 0, ex("GET", "/rest/api/2/myself", 401, basicFred, user("sso-user")), true},
-		{"fred 401 is not the SSO user", "sso", 0, ex("POST", "/rest/auth/1/session", 401, user("fred")), false},
+		{"sso-user login 401", "sso", 0, ex("POST", "/rest/auth/1/session", 401, auth(contract.AuthLogin), user("sso-user"), failed), true},
+		{"sso-user basic 401", "sso", 0, ex("GET", "/rest/api/2/myself", 401, basicFred, user("sso-user"), failed), true},
+		{"fred 401 is not the SSO user", "sso", 0, ex("POST", "/rest/auth/1/session", 401, user("fred"), failed), false},
 		{"identity provider post", "sso", 1, ex("POST", "/plugins/servlet/sso/login", 200, user("sso-user")), true},
 		{"identity provider form only", "sso", 1, ex("GET", "/plugins/servlet/sso/login", 200), false},
 		{"pasted cookie who am I", "sso", 2, ex("GET", "/rest/auth/1/session", 200, auth(contract.AuthPasted)), true},
@@ -179,10 +186,10 @@ func TestEveryStepIsTested(t *testing.T) {
 	// The rows of TestStepDone are not reachable from here; a second,
 	// smaller table of one doing exchange per step keeps the two honest.
 	doing := map[string][]contract.Exchange{
-		"basic":      {ex("GET", "/rest/api/2/myself", 200, basicFred), ex("GET", "/rest/api/2/issue/QA-31", 200, basicFred), ex("GET", "/rest/api/2/myself", 401, basicFred)},
+		"basic":      {ex("GET", "/rest/api/2/myself", 200, basicFred), ex("GET", "/rest/api/2/issue/QA-31", 200, basicFred), ex("GET", "/rest/api/2/myself", 401, basicFred, failed)},
 		"cookie":     {ex("POST", "/rest/auth/1/session", 200), ex("POST", "/rest/api/2/search", 200, auth(contract.AuthSession)), ex("DELETE", "/rest/auth/1/session", 204), ex("GET", "/rest/auth/1/session", 401, auth(contract.AuthSession))},
-		"session":    {ex("GET", "/rest/auth/1/session", 401), ex("GET", "/rest/auth/1/session", 200, auth(contract.AuthSession)), ex("POST", "/rest/auth/1/session", 409)},
-		"sso":        {ex("POST", "/rest/auth/1/session", 401, user("sso-user")), ex("POST", "/plugins/servlet/sso/login", 200), ex("GET", "/rest/auth/1/session", 200, auth(contract.AuthPasted))},
+		"session":    {ex("GET", "/rest/auth/1/session", 401), ex("GET", "/rest/auth/1/session", 200, auth(contract.AuthSession)), ex("POST", "/rest/auth/1/session", 409), ex("POST", "/rest/auth/1/session", 403, denied)},
+		"sso":        {ex("POST", "/rest/auth/1/session", 401, user("sso-user"), failed), ex("POST", "/plugins/servlet/sso/login", 200), ex("GET", "/rest/auth/1/session", 200, auth(contract.AuthPasted))},
 		"password":   {ex("GET", "/rest/api/2/password/policy", 200), ex("POST", "/rest/api/2/password/policy/createUser", 200, body(`["x"]`)), ex("POST", "/rest/api/2/password/policy/createUser", 200, body(`[]`))},
 		"form-token": {ex("POST", "/rest/api/2/issue/QA-31/attachments", 403, body("XSRF check failed")), ex("POST", "/rest/api/2/issue/QA-31/attachments", 400, noCheck, jiraID)},
 		"tokens":     {ex("POST", "/rest/pat/latest/tokens", 201), ex("GET", "/rest/api/2/myself", 200, bearer), ex("DELETE", "/rest/pat/latest/tokens/1", 204), ex("GET", "/rest/api/2/myself", 401, bearer)},
@@ -234,9 +241,9 @@ func TestProgress(t *testing.T) {
 	}{
 		{"empty log", nil, []bool{false, false, false}, 0, 0},
 		{"first step", []contract.Exchange{ex("GET", "/rest/api/2/myself", 200, basicFred)}, []bool{true, false, false}, 1, 1},
-		{"out of order", []contract.Exchange{ex("GET", "/rest/api/2/myself", 401, basicFred)}, []bool{false, false, true}, 1, 0},
+		{"out of order", []contract.Exchange{ex("GET", "/rest/api/2/myself", 401, basicFred, failed)}, []bool{false, false, true}, 1, 0},
 		{"all, newest first, with noise", []contract.Exchange{
-			ex("GET", "/rest/api/2/myself", 401, basicFred),
+			ex("GET", "/rest/api/2/myself", 401, basicFred, failed),
 			ex("GET", "/rest/api/2/serverInfo", 200),
 			ex("GET", "/rest/api/2/issue/QA-31", 200, basicFred),
 			ex("GET", "/rest/api/2/myself", 200, basicFred),

@@ -32,7 +32,7 @@ func (p *learnPage) Render() app.UI {
 		Lead("One tour per way into Jira's REST API. Follow a step's link, do it there, and it is ticked here: the lab reads its exchange log.").
 		Content(
 			app.P().Class("note").Text("The built-in sandbox's accounts: fred / fred (an ordinary user), admin / admin, "+
-				"unverified / unverified (e-mail not verified), sso-user (logs in through SSO only); its CAPTCHA word is kelpie. "+
+				"unverified / unverified (e-mail not verified), sso-user (logs in through SSO only); the word its own /login.jsp asks once CAPTCHA is on is kelpie. "+
 				"On the Cloud face (sandbox-cloud in the Jira selector) fred is fred@example.com."),
 			app.Div().ID("tours").Class("tours").Body(
 				app.Range(tours.All).Slice(func(i int) app.UI { return renderTour(tours.All[i], log) }),
