@@ -327,7 +327,7 @@ var All = []Tour{
 				// The sandbox's stand-in for id.atlassian.com (CONTRACT.md:
 				// POST /cloud/_sandbox/api-tokens → 201 {"token":…}).
 				Want: Want{Cloud: true, Method: "POST", Path: "/_sandbox/api-tokens", Status: 201}},
-			{Text: "Press Use: basic auth fred@example.com:<token> on /rest/api/3/myself answers 200.",
+			{Text: "Press Use: GET /rest/api/2/myself (or 3) with basic auth fred@example.com:<token> answers 200.",
 				Page: pageToken, Anchor: "token-use", Label: "Tokens: Use",
 				Want: Want{Cloud: true, Scheme: "Basic", Status: 200, Path: "/rest/api/*"}},
 		},
