@@ -30,6 +30,7 @@ func (s *shell) Lead(t string) *shell { s.Ilead = t; return s }
 func (s *shell) Content(elems ...app.UI) *shell { s.Icontent = elems; return s }
 
 var navLinks = []struct{ route, label string }{
+	{RouteLearn, "Learn"},
 	{RouteSession, "Session"},
 	{RouteBasic, "Basic auth"},
 	{RoutePassword, "Password policy"},
