@@ -63,8 +63,8 @@ func (s *shell) UI() app.UI {
 				}),
 			),
 			&upstreamPicker{},
+			&sessionBadge{},
 		),
-		&sessionBadge{},
 		app.Main().Class("lab-main").Body(
 			app.Section().Class("panel").Aria("labelledby", "page-title").Body(
 				app.H1().ID("page-title").Attr("tabindex", "-1").Text(s.Ititle),
