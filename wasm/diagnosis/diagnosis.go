@@ -49,6 +49,9 @@ type Diagnosis struct {
 	// login-url, where the user answers the CAPTCHA: an http(s) URL or "",
 	// so the page may render it as a link.
 	LoginURL string
+	// RetryAfter is the seconds Jira's 429 asks to wait (Retry-After), for
+	// the page's countdown; 0 when none.
+	RetryAfter int
 	// Session is the session a successful login created, read once from its
 	// answer: the page sends Session.Cookie() from then on.
 	Session *jira.Session
@@ -86,7 +89,9 @@ type rule struct {
 var rules = []rule{
 	{"fetch-failed", func(r *reading) bool { return r.x.Status == 0 }, (*reading).fetchFailed},
 	{"proxy-error", (*reading).isProxyError, (*reading).proxyError},
+	{"rate-limited", (*reading).isRateLimited, (*reading).rateLimited},
 	{"captcha", (*reading).isCaptcha, (*reading).captcha},
+	{"basic-auth-disabled", (*reading).isBasicAuthDisabled, (*reading).basicAuthDisabled},
 	{"xsrf", (*reading).isXSRF, (*reading).xsrf},
 	{"login", func(r *reading) bool { return r.onSession("POST") && r.x.Status != 401 }, (*reading).login},
 	{"unauthorized", func(r *reading) bool { return r.x.Status == 401 }, (*reading).unauthorized},
@@ -193,6 +198,7 @@ func (r *reading) jiraSays() {
 func (r *reading) finish() {
 	r.basicNote()
 	r.tokenNote()
+	r.rateNote()
 	d := &r.d
 	// OK says nothing the story does not: Jira took the credentials.
 	if r.reason != "" && r.reason != jira.ReasonOK && r.x.Status != 0 && !r.told {

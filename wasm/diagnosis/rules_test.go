@@ -1,6 +1,7 @@
 package diagnosis
 
 import (
+	"strings"
 	"testing"
 
 	"jiraauthlab/contract"
@@ -65,6 +66,8 @@ func sampleExchanges() []contract.Exchange {
 	return []contract.Exchange{
 		{},
 		rec("GET", "/x", contract.AuthNone, "", 502, `{"error":"upstream_refused","detail":"x"}`),
+		rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 429, `{"message":"Rate limit exceeded."}`, "x-arequestid", "1", "retry-after", "1"),
+		rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 403, `{"message":"Basic Authentication has been disabled on this instance."}`, "x-arequestid", "1"),
 		rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 403, "", "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATION_DENIED"),
 		rec("POST", "/rest/api/2/issue/TEST-1/attachments", contract.AuthSession, "", 403, "XSRF check failed", "x-arequestid", "1"),
 		rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 200, `{"session":{"name":"JSESSIONID","value":"A"}}`, "x-arequestid", "1"),
@@ -120,5 +123,34 @@ func TestEveryProxyCodeHasAdvice(t *testing.T) {
 		if _, ok := proxyAdvice[c]; !ok {
 			t.Errorf("no advice for the proxy's %q (%d)", c, c.Status())
 		}
+	}
+}
+
+func TestDataCenterSwitches(t *testing.T) {
+	limited := rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 429, `{"message":"Rate limit exceeded."}`,
+		"x-arequestid", "1", "x-ratelimit-limit", "10", "x-ratelimit-remaining", "0", "x-ratelimit-fillrate", "1",
+		"x-ratelimit-interval-seconds", "2", "retry-after", "2")
+	disabled := rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 403, `{"message":"Basic Authentication has been disabled on this instance."}`, "x-arequestid", "1")
+	counted := rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 200, `{"name":"fred"}`,
+		"x-arequestid", "1", "x-ausername", "fred", "x-ratelimit-limit", "10", "x-ratelimit-remaining", "7")
+	for _, tt := range []struct {
+		name   string
+		x      contract.Exchange
+		rule   string
+		retry  int
+		title  string
+		inLine string
+	}{
+		{"429 with Retry-After", limited, "rate-limited", 2, "wait 2 seconds (Retry-After)", "at most 10 requests at once"},
+		{"429 without headers", rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 429, "", "x-arequestid", "1"), "rate-limited", 0, "wait before you retry", "token bucket"},
+		{"basic auth switched off", disabled, "basic-auth-disabled", 0, "Basic auth is disabled on this Jira", "personal access token"},
+		{"a counted 200 says what is left", counted, "myself", 0, "", "7 of 10 requests left"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Diagnose(tt.x, nil)
+			if d.Rule != tt.rule || d.RetryAfter != tt.retry || !strings.Contains(d.Title, tt.title) || !containsAny(d.Lines, tt.inLine) {
+				t.Errorf("got rule %q, RetryAfter %d, title %q, lines %q", d.Rule, d.RetryAfter, d.Title, d.Lines)
+			}
+		})
 	}
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"jiraauthlab/contract"
 	"jiraauthlab/wasm/diagnosis"
 	"jiraauthlab/wasm/mask"
@@ -49,6 +51,7 @@ func (d *diagnosisPanel) Render() app.UI {
 				app.Range(g.Lines).Slice(func(i int) app.UI { return app.P().Text(mask.Text(g.Lines[i], d.l.reveal)) }),
 			),
 		),
+		app.If(!d.l.retryUntil.IsZero(), &retryCountdown{Until: d.l.retryUntil}),
 		app.Div().Class("row").Body(
 			app.If(g.OfferCaptchaReset && d.t.onSandbox(),
 				button("captcha-reset", "Reset CAPTCHA for "+g.CaptchaUser+" (sandbox admin)", d.busy.on["captcha-reset"]).
@@ -96,4 +99,40 @@ func (d *diagnosisPanel) onRelogin(ctx app.Context, e app.Event) {
 		return
 	}
 	focusPassword(ctx)
+}
+
+// retryCountdown is #retry-countdown: the seconds a rate-limited Jira asks
+// to wait (Retry-After), counted down live.
+type retryCountdown struct {
+	app.Compo
+
+	Until time.Time
+	left  int
+	gen   int // the tick chain that is current: a new Until starts another
+}
+
+func (c *retryCountdown) OnMount(ctx app.Context)  { c.start(ctx) }
+func (c *retryCountdown) OnUpdate(ctx app.Context) { c.start(ctx) }
+
+func (c *retryCountdown) start(ctx app.Context) {
+	c.gen++
+	c.tick(ctx, c.gen)
+}
+
+func (c *retryCountdown) tick(ctx app.Context, gen int) {
+	if gen != c.gen {
+		return
+	}
+	c.left = int((time.Until(c.Until) + time.Second - 1) / time.Second)
+	if c.left > 0 {
+		ctx.After(time.Second, func(ctx app.Context) { c.tick(ctx, gen) })
+	}
+}
+
+func (c *retryCountdown) Render() app.UI {
+	text := "Jira takes this user's requests again now."
+	if c.left > 0 {
+		text = "Retry in " + itoa(c.left) + " s (Retry-After)."
+	}
+	return app.P().ID("retry-countdown").Class("badge warn").Aria("live", "off").Text(text)
 }

@@ -34,6 +34,9 @@ type logState struct {
 	restored bool   // the stored history was read (once per visit)
 	harErr   string // why the HAR file chosen could not be opened
 	diag     *diagnosis.Diagnosis
+	// retryUntil is when a rate-limited Jira takes requests again
+	// (Retry-After counted from the answer's arrival); zero when none.
+	retryUntil time.Time
 }
 
 // journal is the store of the log and the diagnosis.
@@ -152,6 +155,10 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 				// An answer from a Jira no longer selected is logged, but
 				// does not take over the diagnosis of the one chosen now.
 				l.diag = &d
+				l.retryUntil = time.Time{}
+				if d.RetryAfter > 0 {
+					l.retryUntil = time.Now().Add(time.Duration(d.RetryAfter) * time.Second)
+				}
 			}
 			if c.Busy != "" {
 				setBusy(ctx, c.Busy, false)
