@@ -52,6 +52,13 @@ func TestDataCenterSwitchesDiagnosed(t *testing.T) {
 	if first == later {
 		t.Errorf("the countdown did not move: %q", first)
 	}
+
+	// /learn's table of schemes shows what the learner's own basic auth got.
+	b.click("nav-learn")
+	b.waitText("schemes", "you: 429")
+	if s := b.text("schemes"); !strings.Contains(s, "Authorization: Bearer <token>") {
+		t.Errorf("#schemes lacks the Bearer row: %s", s)
+	}
 }
 
 func jsString(s string) string {

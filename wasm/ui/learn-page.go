@@ -37,7 +37,41 @@ func (p *learnPage) Render() app.UI {
 			app.Div().ID("tours").Class("tours").Body(
 				app.Range(tours.All).Slice(func(i int) app.UI { return renderTour(tours.All[i], log) }),
 			),
+			renderSchemes(log),
 		).UI()
+}
+
+// renderSchemes is #schemes: which credentials go in which header, what
+// each kind of Jira does with them, and what the learner's own last
+// request of that shape got.
+func renderSchemes(log []contract.Exchange) app.UI {
+	cell := func(s tours.Scheme, onCloud bool, text string) app.UI {
+		status, ok := s.Last(log, onCloud)
+		return app.Td().Body(
+			app.Text(text),
+			app.If(ok, app.Span().Class("badge "+statusLevel(status)).Text("you: "+itoa(status))),
+		)
+	}
+	return app.Section().ID("schemes").Class("schemes").Aria("labelledby", "schemes-title").Body(
+		app.H2().ID("schemes-title").Text("Which header, which Jira"),
+		app.Div().Class("table-scroll").Attr("tabindex", "0").Aria("label", "Schemes by kind of Jira, scrolls sideways").Body(
+			app.Table().Class("results").Body(
+				app.THead().Body(app.Tr().Body(
+					app.Th().Scope("col").Text("Credentials"), app.Th().Scope("col").Text("Header actually sent"),
+					app.Th().Scope("col").Text("Jira Server / Data Center"), app.Th().Scope("col").Text("Jira Cloud"),
+				)),
+				app.TBody().Body(app.Range(tours.Schemes).Slice(func(i int) app.UI {
+					s := tours.Schemes[i]
+					return app.Tr().Body(
+						app.Th().Scope("row").Text(s.Name),
+						app.Td().Body(app.Code().Text(s.Header)),
+						cell(s, false, s.Server),
+						cell(s, true, s.Cloud),
+					)
+				})),
+			),
+		),
+	)
 }
 
 // renderTour is one .tour: its flow, its source, why, how far the learner

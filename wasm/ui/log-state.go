@@ -98,9 +98,21 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 	if c.To != "" {
 		up, ok = targets.upstream(c.To)
 	}
+	if !ok && c.To == "" && (targets.status == neverLoaded || targets.status == loading) {
+		// Pressed before the list of Jiras arrived: sent once it has
+		// (loadUpstreams), not refused with "no Jira is selected".
+		targets.waiting = append(targets.waiting, func(ctx app.Context) { send(ctx, c, done) })
+		if c.Busy != "" {
+			setBusy(ctx, c.Busy, true)
+		}
+		return
+	}
 	if !ok {
 		journal.diag = noTargetDiagnosis(targets)
 		publish(ctx, keyLog)
+		if c.Busy != "" && busy.on[c.Busy] { // it waited for the list
+			setBusy(ctx, c.Busy, false)
+		}
 		return
 	}
 	header := append([]contract.Header(nil), c.Header...)

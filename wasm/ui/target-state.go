@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -20,6 +19,9 @@ type targetState struct {
 	target    string     // the chosen upstream's name
 	status    loadStatus // of GET /api/upstreams, shared by every page's picker
 	err       string
+	// waiting are the requests pressed before the list arrived: sent when
+	// it does (or told why not, when it cannot be loaded).
+	waiting []func(app.Context)
 }
 
 // targets is the store of the chosen Jira.
@@ -66,6 +68,13 @@ func loadUpstreams(ctx app.Context) {
 		root.Dispatch(func(ctx app.Context) {
 			t := &targets
 			defer publish(ctx, keyTarget)
+			waiting := t.waiting
+			t.waiting = nil
+			defer func() {
+				for _, w := range waiting {
+					w(ctx)
+				}
+			}()
 			if err != nil {
 				t.status, t.err = loadingErr, err.Error()
 				return
@@ -91,13 +100,21 @@ func chooseTarget(ctx app.Context, name string) {
 	ctx.NewAction(actionTargetChanged)
 }
 
+// errServerGone is the failure of a request that got no answer at all: the
+// page says it in words (fetch says only "TypeError: Failed to fetch").
+type errServerGone struct{}
+
+func (errServerGone) Error() string {
+	return "The lab's server does not answer (stopped, or the network is down): the pages still work from this browser's cache, but no request can reach Jira. Press Retry once it runs again."
+}
+
 func fetchUpstreams(ctx context.Context) ([]contract.Upstream, error) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	resp, err := fetch.Do(ctx, fetch.Request{Method: "GET", URL: Href("/api/upstreams")})
 	if err != nil {
 		// fetch says only "TypeError: Failed to fetch" when nothing answers.
-		return nil, errors.New("The lab's server does not answer (stopped, or the network is down): the pages still work from this browser's cache, but no request can reach Jira. Press Retry once it runs again.")
+		return nil, errServerGone{}
 	}
 	if resp.Status >= 400 {
 		return nil, fmt.Errorf("list upstreams: %w", &fetch.StatusError{Status: resp.Status, Body: resp.Body})
