@@ -70,10 +70,6 @@ func with(m map[string]string, extra map[string]string) map[string]string {
 	return out
 }
 
-func basicHeader(userPass string) map[string]string {
-	return map[string]string{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte(userPass))}
-}
-
 // TestCloudAuthentication: what each credential gets on the Cloud face.
 func TestCloudAuthentication(t *testing.T) {
 	h := newHarness(t, Options{})
