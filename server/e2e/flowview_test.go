@@ -98,6 +98,7 @@ func TestDiagnosisInView(t *testing.T) {
 	lab, b := flowBrowser(t)
 	b.run("phone", chromedp.EmulateViewport(390, 844))
 	b.open(lab.Page("session"))
+	b.waitJS("Jiras listed", `!document.getElementById('target').disabled && document.getElementById('target').value !== ''`)
 	b.click("whoami")
 	b.waitExchange(1)
 	b.waitJS("summary on screen", `(() => { const r = document.getElementById('diagnosis-summary').getBoundingClientRect();

@@ -19,9 +19,10 @@ var pageIDs = map[string][]string{
 	"token":    {"token-username", "token-password", "token-name", "token-days", "token-create", "token-value", "token-use", "token-revoke"},
 	"console": {"console-method", "console-path", "console-headers", "console-body", "console-auth", "console-browser-ua", "console-send",
 		"curl-import", "curl-import-apply"},
+	"learn": {"tours"},
 }
 
-var layoutIDs = []string{"target", "exchanges", "diagnosis", "nav-session", "nav-basic", "nav-password", "nav-token", "nav-console", "version"}
+var layoutIDs = []string{"target", "exchanges", "diagnosis", "diagnosis-summary", "session-state", "sequence", "nav-learn", "nav-session", "nav-basic", "nav-password", "nav-token", "nav-console", "version"}
 
 func TestEveryRouteBootsWithItsLayout(t *testing.T) {
 	lab := startLab(t)
@@ -33,6 +34,7 @@ func TestEveryRouteBootsWithItsLayout(t *testing.T) {
 		{"password", "password"},
 		{"token", "token"},
 		{"console", "console"},
+		{"learn", "learn"},
 	}
 	for _, rt := range routes {
 		b.open(lab.Page(rt.path))

@@ -78,11 +78,8 @@ func (r *reading) byStatus() {
 			title = "Jira answered " + st + " as " + user + "."
 		}
 		r.set(LevelOK, title)
-		switch {
-		case x.Auth == contract.AuthNone && strings.EqualFold(user, "anonymous"):
+		if x.Auth == contract.AuthNone && strings.EqualFold(user, jira.Anonymous) {
 			r.add("The request carried no credentials, so Jira answered as anonymous (X-AUSERNAME: anonymous): you see only what anonymous users may browse.")
-		case user != "":
-			r.add("Jira handled the request as X-AUSERNAME: " + user + ", " + credentialPhrase(x.Auth) + ".")
 		}
 		if n, ok := jira.SearchTotal(x.ResponseBody); ok && strings.HasSuffix(r.path, "/search") {
 			r.add("The search found " + plural(n, "issue") + ".")

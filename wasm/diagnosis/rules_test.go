@@ -28,7 +28,10 @@ func TestRuleOrder(t *testing.T) {
 		{"401 beats the policy resource", rec("POST", "/rest/api/2/password/policy/createUser", contract.AuthSession, "", 401, notAuthMsg, "x-arequestid", "1"), "unauthorized"},
 		{"logout as anonymous is a logout", rec("DELETE", "/rest/auth/1/session", contract.AuthSession, "", 204, "", "x-arequestid", "1", "x-ausername", "anonymous"), "logout"},
 		{"credentials ignored beats the policy resource", rec("GET", "/rest/api/2/password/policy", contract.AuthBasic, "fred", 200, `[]`, "x-arequestid", "1", "x-ausername", "anonymous"), "credentials-ignored"},
-		{"no credentials, anonymous is no surprise", rec("POST", "/rest/api/2/search", contract.AuthNone, "", 200, `{"total":0}`, "x-arequestid", "1", "x-ausername", "anonymous"), "by-status"},
+		{"no credentials: not logged in", rec("POST", "/rest/api/2/search", contract.AuthNone, "", 200, `{"total":0}`, "x-arequestid", "1", "x-ausername", "anonymous"), "not-logged-in"},
+		{"not logged in beats bad jql", rec("POST", "/rest/api/2/search", contract.AuthNone, "", 400, `{"errorMessages":["The value 'QA' does not exist for the field 'project'."],"errors":{}}`, "x-arequestid", "1"), "not-logged-in"},
+		{"a wrong path without credentials is a wrong path", rec("GET", "/rest/api/2/nothing", contract.AuthNone, "", 404, `{"errorMessages":["null for uri"],"errors":{}}`, "x-arequestid", "1", "x-ausername", "anonymous"), "by-status"},
+		{"the password policy answers anonymous callers", rec("GET", "/rest/api/2/password/policy", contract.AuthNone, "", 200, `[]`, "x-arequestid", "1", "x-ausername", "anonymous"), "password-policy"},
 		{"policy", rec("GET", "/rest/api/2/password/policy", contract.AuthNone, "", 200, `[]`, "x-arequestid", "1"), "password-policy"},
 		{"bad jql", rec("GET", "/rest/api/2/search?jql=x", contract.AuthNone, "", 400, `{"errorMessages":["x"],"errors":{}}`, "x-arequestid", "1"), "bad-jql"},
 		{"sandbox control", rec("POST", "/_sandbox/reset", contract.AuthNone, "", 200, `{}`, "x-arequestid", "1"), "sandbox-control"},
@@ -36,7 +39,7 @@ func TestRuleOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Diagnose(tt.x).Rule; got != tt.want {
+			if got := Diagnose(tt.x, nil).Rule; got != tt.want {
 				t.Errorf("Diagnose(%s %s → %d).Rule = %q; want %q", tt.x.Method, tt.x.Path, tt.x.Status, got, tt.want)
 			}
 		})
@@ -48,7 +51,7 @@ func TestRuleOrder(t *testing.T) {
 func TestEveryRuleIsReachable(t *testing.T) {
 	seen := map[string]bool{}
 	for _, x := range sampleExchanges() {
-		seen[Diagnose(x).Rule] = true
+		seen[Diagnose(x, nil).Rule] = true
 	}
 	for _, r := range rules {
 		if !seen[r.name] {
@@ -69,6 +72,7 @@ func sampleExchanges() []contract.Exchange {
 		rec("DELETE", "/rest/auth/1/session", contract.AuthSession, "", 204, "", "x-arequestid", "1"),
 		rec("GET", "/rest/auth/1/session", contract.AuthSession, "", 200, `{"name":"fred"}`, "x-arequestid", "1"),
 		rec("GET", "/rest/api/2/password/policy", contract.AuthNone, "", 200, `[]`, "x-arequestid", "1"),
+		rec("GET", "/rest/api/2/issue/QA-31", contract.AuthNone, "", 404, `{"errorMessages":["Issue Does Not Exist"],"errors":{}}`, "x-arequestid", "1", "x-ausername", "anonymous"),
 		rec("POST", "/rest/api/2/search", contract.AuthBasic, "fred", 200, `{"total":0,"issues":[]}`, "x-arequestid", "1", "x-ausername", "anonymous"),
 		rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 200, `{"name":"fred"}`, "x-arequestid", "1"),
 		rec("POST", "/rest/api/2/search", contract.AuthNone, "", 400, `{"errorMessages":["x"],"errors":{}}`, "x-arequestid", "1"),
@@ -90,7 +94,7 @@ func TestLoginReadsTheSessionOnce(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := Diagnose(rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 200, tt.body, "x-arequestid", "1"))
+			d := Diagnose(rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 200, tt.body, "x-arequestid", "1"), nil)
 			got := ""
 			if d.Session != nil {
 				got = d.Session.Cookie()

@@ -57,6 +57,10 @@ func (d *diagnosisPanel) Render() app.UI {
 				button("relogin", "Log in again", false).Class("secondary").OnClick(d.onRelogin)),
 			app.If(g.OfferSSO,
 				app.A().ID("sso-help").Href(Href(RouteSession)+"#cookie-paste").Text("Use a browser (SSO) cookie instead")),
+			// Jira's own login page, where a person answers the CAPTCHA
+			// (X-Authentication-Denied-Reason: CAPTCHA_CHALLENGE; login-url=…).
+			app.If(g.LoginURL != "",
+				app.A().ID("captcha-login").Href(g.LoginURL).Target("_blank").Rel("noopener").Text("Answer the CAPTCHA on Jira's login page")),
 		),
 	)
 }

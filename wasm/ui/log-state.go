@@ -145,7 +145,9 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 			l := &journal
 			x = l.add(x)
 			saveHistory(ctx)
-			d := diagnosis.Diagnose(x)
+			// x is first in the log now: what came before it is the rest,
+			// newest first, as Diagnose wants it.
+			d := diagnosis.Diagnose(x, l.exchanges[1:])
 			if up.Name == targets.target || l.diag == nil {
 				// An answer from a Jira no longer selected is logged, but
 				// does not take over the diagnosis of the one chosen now.

@@ -163,10 +163,12 @@ func (p *sequencePanel) Render() app.UI {
 		app.If(len(msgs) == 0, app.P().Class("empty").Text("The messages of your requests to this Jira are drawn here: who sends what to whom.")),
 		// One click and one key handler for every arrow (they are SVG
 		// markup, not go-app elements: go-app sets classes through
-		// className, which an SVG element does not take).
-		app.If(len(msgs) > 0, app.Div().Class("sequence-scroll").OnClick(onArrow).OnKeyDown(onArrow).Body(
+		// className, which an SVG element does not take). The box
+		// scrolls sideways on a phone, so it takes the focus too.
+		app.Div().Class("sequence-scroll").Attr("tabindex", "0").Aria("label", "Sequence diagram, scrolls sideways").
+			OnClick(onArrow).OnKeyDown(onArrow).Body(
 			app.Raw(sequenceSVG(msgs)),
-		)),
+		),
 	)
 }
 
@@ -199,8 +201,8 @@ func sequenceSVG(msgs []seqMessage) string {
 			class += " answer " + m.Level
 		}
 		id := itoa(m.ID)
-		b.WriteString(`<g class="` + class + `" data-exchange="` + id + `" tabindex="0" role="button" aria-label="Exchange ` + id + ": " +
-			html.EscapeString(m.Label) + `">`)
+		// The arrow's name is its text: "#3 GET /rest/api/2/myself".
+		b.WriteString(`<g class="` + class + `" data-exchange="` + id + `" tabindex="0" role="button">`)
 		if i == 0 || msgs[i-1].ID != m.ID {
 			b.WriteString(`<text class="seq-id" x="4" y="` + itoa(y+4) + `">#` + id + `</text>`)
 		}

@@ -30,6 +30,7 @@ func (s *shell) Lead(t string) *shell { s.Ilead = t; return s }
 func (s *shell) Content(elems ...app.UI) *shell { s.Icontent = elems; return s }
 
 var navLinks = []struct{ route, label string }{
+	{RouteLearn, "Learn"},
 	{RouteSession, "Session"},
 	{RouteBasic, "Basic auth"},
 	{RoutePassword, "Password policy"},
@@ -62,8 +63,8 @@ func (s *shell) UI() app.UI {
 				}),
 			),
 			&upstreamPicker{},
+			&sessionBadge{},
 		),
-		&sessionBadge{},
 		app.Main().Class("lab-main").Body(
 			app.Section().Class("panel").Aria("labelledby", "page-title").Body(
 				app.H1().ID("page-title").Attr("tabindex", "-1").Text(s.Ititle),
