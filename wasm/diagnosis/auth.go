@@ -330,11 +330,17 @@ func (r *reading) myself() {
 	x := r.x
 	var v struct {
 		Name        string `json:"name"`
+		AccountID   string `json:"accountId"`
 		DisplayName string `json:"displayName"`
 		Email       string `json:"emailAddress"`
 	}
 	_ = json.Unmarshal([]byte(x.ResponseBody), &v)
-	name := v.Name
+	// Cloud knows users by accountId, and sends no X-AUSERNAME (its user
+	// privacy changes; Atlassian's v3 reference for /myself).
+	name, header := v.Name, jira.HeaderUser
+	if name == "" && v.AccountID != "" {
+		name, header = v.AccountID, "X-AACCOUNTID"
+	}
 	if name == "" {
 		name = x.Header(jira.HeaderUser)
 	}
@@ -343,7 +349,7 @@ func (r *reading) myself() {
 		title = "You are " + v.DisplayName + " (" + orNone(name) + ")"
 	}
 	r.set(LevelOK, title+": Jira recognised "+credentialPhrase(x.Auth)+".",
-		"GET /rest/api/2/myself returns the user the request authenticated as (X-AUSERNAME: "+orNone(x.Header(jira.HeaderUser))+"); anonymous callers get 401.")
+		"GET "+r.path+" returns the user the request authenticated as ("+header+": "+orNone(x.Header(header))+"); a caller Jira did not recognise gets 401 here, whatever other resources answer.")
 	if v.Email != "" {
 		r.add("Email address: " + v.Email + ".")
 	}

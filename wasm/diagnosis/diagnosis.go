@@ -90,6 +90,7 @@ var rules = []rule{
 	{"fetch-failed", func(r *reading) bool { return r.x.Status == 0 }, (*reading).fetchFailed},
 	{"proxy-error", (*reading).isProxyError, (*reading).proxyError},
 	{"rate-limited", (*reading).isRateLimited, (*reading).rateLimited},
+	{"cloud", (*reading).isCloudStory, (*reading).cloudStory},
 	{"captcha", (*reading).isCaptcha, (*reading).captcha},
 	{"basic-auth-disabled", (*reading).isBasicAuthDisabled, (*reading).basicAuthDisabled},
 	{"xsrf", (*reading).isXSRF, (*reading).xsrf},
@@ -147,7 +148,11 @@ func (r *reading) basicNote() {
 	if x.Auth != contract.AuthBasic || x.Status < 200 || x.Status >= 300 || r.proxy != nil {
 		return
 	}
-	r.add("Basic auth sends Authorization: Basic base64(user:password) with every request: an encoding, not encryption, so send it over HTTPS only; Jira checks the password every time, and failures count towards CAPTCHA.")
+	if onCloud(x) {
+		r.add("Basic auth sends Authorization: Basic base64(e-mail:api_token) with every request: an encoding, not encryption, so send it over HTTPS only; anyone who sees it holds the token until it is revoked.")
+	} else {
+		r.add("Basic auth sends Authorization: Basic base64(user:password) with every request: an encoding, not encryption, so send it over HTTPS only; Jira checks the password every time, and failures count towards CAPTCHA.")
+	}
 	if id := x.Header(jira.HeaderSessionID); id != "" || len(cookies.SetCookieLines(x.ResponseHeader)) > 0 {
 		// A Jira 8.20 capture (JIRA-FACTS.md, "More real answers"): a
 		// successful basic-auth request opens a session too.
@@ -164,10 +169,10 @@ func (r *reading) basicNote() {
 // with the e-mail address in basic auth (Atlassian, "Basic auth for REST
 // APIs").
 func (r *reading) tokenNote() {
-	if r.x.Auth != contract.AuthBearer || r.proxy != nil || r.x.Status == 0 {
+	if r.x.Auth != contract.AuthBearer || r.proxy != nil || r.x.Status == 0 || r.d.Rule == "cloud" {
 		return
 	}
-	r.add("A personal access token (Jira Server and Data Center 8.14+) goes in Authorization: Bearer <token>, alone: no username. Jira Cloud has no personal access tokens — an API token from id.atlassian.com goes with your e-mail address in basic auth, Authorization: Basic base64(e-mail:token) — and answers Bearer with 401.")
+	r.add("A personal access token (Jira Server and Data Center 8.14+) goes in Authorization: Bearer <token>, alone: no username. Jira Cloud has no personal access tokens — an API token from id.atlassian.com goes with your e-mail address in basic auth, Authorization: Basic base64(e-mail:token) — and answers Bearer with 403.")
 }
 
 // jiraSays adds Jira's error messages, or the start of a body that has none.
@@ -205,7 +210,7 @@ func (r *reading) finish() {
 		d.Lines = append(d.Lines, seraphLine(r.reason))
 	}
 	if host, ok := jira.CloudHost(r.x.TargetURL); ok {
-		d.Lines = append(d.Lines, "This Jira is Jira Cloud ("+host+"): its REST API does not accept cookie sessions from POST /rest/auth/1/session or account passwords — use your email address and an API token with basic auth (Authorization: Basic base64(email:api_token), curl --user 'email@example.com:<api_token>', seed 002).")
+		d.Lines = append(d.Lines, "This Jira is Jira Cloud ("+host+"): its REST API does not accept cookie sessions from POST /rest/auth/1/session or account passwords — use your email address and an API token with basic auth (Authorization: Basic base64(email:api_token), curl --user 'email@example.com:<api_token>'; Atlassian, “Basic auth for REST APIs”).")
 		switch r.x.Auth {
 		case contract.AuthLogin, contract.AuthSession, contract.AuthPasted:
 			if d.Level < LevelWarn {

@@ -494,8 +494,27 @@ func TestDiagnoseCloud(t *testing.T) {
 	session := cloud(rec("GET", "/rest/api/2/serverInfo", contract.AuthSession, "", 200, `{}`, "x-arequestid", "1", "x-ausername", "me"))
 	down := cloud(rec("GET", "/rest/api/2/myself", contract.AuthNone, "", 0, ""))
 	down.Err = "Failed to fetch"
+	face := func(x contract.Exchange) contract.Exchange {
+		x = onUpstream(x, "sandbox-cloud", sandboxURL+"/cloud")
+		x.Sandbox = true
+		return x
+	}
 	runDiagnose(t, []diagCase{
-		{name: "password login", x: login, level: LevelBad, title: "Login failed", want: []string{"acme.atlassian.net", "API token", "seed 002", "email"}},
+		{name: "face: account password refused", x: face(rec("GET", "/rest/api/3/myself", contract.AuthBasic, "fred@example.com", 401,
+			"Basic authentication with passwords is deprecated.  For more information, see: https://developer.atlassian.com/cloud/confluence/deprecation-notice-basic-auth/\n")),
+			level: LevelBad, title: "This is Jira Cloud: it takes no account password", want: []string{"API token", "e-mail"}},
+		{name: "face: bearer refused", x: face(rec("GET", "/rest/api/2/myself", contract.AuthBearer, "", 403, `{"error": "Failed to parse Connect Session Auth Token"}`)),
+			level: LevelBad, title: "Personal access tokens are for Jira Server and Data Center", want: []string{"403"}, not: []string{"answers Bearer with 401"}},
+		{name: "face: search removed", x: face(rec("POST", "/rest/api/2/search", contract.AuthBasic, "fred@example.com", 410,
+			`{"errorMessages":["The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."],"errors":{}}`, "x-arequestid", "1")),
+			level: LevelWarn, title: "/rest/api/3/search/jql", want: []string{"CHANGE-2046"}},
+		{name: "face: wrong token answered as anonymous", x: face(rec("POST", "/rest/api/3/search/jql", contract.AuthBasic, "fred@example.com", 200,
+			`{"issues":[],"isLast":true}`, "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATED_FAILED")),
+			level: LevelBad, title: "answered as anonymous", want: []string{"/myself"}},
+		{name: "face: a token that works is no story", x: face(rec("GET", "/rest/api/3/myself", contract.AuthBasic, "fred@example.com", 200,
+			`{"accountId":"712020:1","displayName":"Fred"}`, "x-arequestid", "1", "x-aaccountid", "712020:1")),
+			level: LevelOK, title: "You are Fred (712020:1)", want: []string{"X-AACCOUNTID: 712020:1"}, not: []string{"anonymous"}},
+		{name: "password login", x: login, level: LevelBad, title: "no session login for scripts", want: []string{"acme.atlassian.net", "API token", "Basic auth for REST APIs", "e-mail"}},
 		{name: "basic with token works", x: token, level: LevelOK, title: "You are Me", want: []string{"Jira Cloud (acme.atlassian.net)"}},
 		{name: "session raises to warn", x: session, level: LevelWarn, title: "200", want: []string{"atlassian.net"}},
 		{name: "even when offline", x: down, level: LevelBad, title: "did not answer", want: []string{"atlassian.net"}},

@@ -66,6 +66,7 @@ func sampleExchanges() []contract.Exchange {
 	return []contract.Exchange{
 		{},
 		rec("GET", "/x", contract.AuthNone, "", 502, `{"error":"upstream_refused","detail":"x"}`),
+		onUpstream(rec("GET", "/rest/api/2/myself", contract.AuthBearer, "", 403, `{"error": "Failed to parse Connect Session Auth Token"}`), "acme", "https://acme.atlassian.net"),
 		rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 429, `{"message":"Rate limit exceeded."}`, "x-arequestid", "1", "retry-after", "1"),
 		rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 403, `{"message":"Basic Authentication has been disabled on this instance."}`, "x-arequestid", "1"),
 		rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 403, "", "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATION_DENIED"),
