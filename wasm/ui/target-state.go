@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"jiraauthlab/contract"
 	"jiraauthlab/wasm/fetch"
+	"jiraauthlab/wasm/jira"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -52,6 +54,23 @@ func (t targetState) upstream(name string) (contract.Upstream, bool) {
 func (t targetState) onSandbox() bool {
 	u, ok := t.current()
 	return ok && u.Sandbox
+}
+
+// cloudKind says what kind of Cloud the chosen Jira is: "face" for the
+// sandbox's Cloud face (CONTRACT.md, "Two faces of Jira": <sandbox>/cloud),
+// "site" for a site on atlassian.net, "" for Server or Data Center.
+func (t targetState) cloudKind() string {
+	u, ok := t.current()
+	switch {
+	case !ok:
+		return ""
+	case u.Sandbox && strings.HasSuffix(strings.TrimRight(u.URL, "/"), "/cloud"):
+		return "face"
+	}
+	if _, cloud := jira.CloudHost(u.URL); cloud {
+		return "site"
+	}
+	return ""
 }
 
 // loadUpstreams fetches the list of Jiras, once at a time; its answer
