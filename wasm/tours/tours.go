@@ -71,6 +71,8 @@ const (
 	FormTokenPassed        // a request with X-Atlassian-Token: no-check got past that filter
 	PasswordRefused        // a password check listed reasons
 	PasswordAccepted       // a password check answered [] (no reason to refuse)
+	BasicDisabled          // basic auth refused because an administrator switched it off
+	RateCounted            // an answer counted by Data Center's rate limiting
 )
 
 // Done reports whether the exchange x does the step.
@@ -114,6 +116,14 @@ func (w Want) Match(x contract.Exchange) bool {
 		return !emptyArray(x.ResponseBody)
 	case PasswordAccepted:
 		return emptyArray(x.ResponseBody)
+	case BasicDisabled:
+		// The 403 of a Data Center with basic auth switched off (codeclou.io,
+		// "Disabling Basic Auth in Jira Data Center", a curl -i against 8.16).
+		return x.Status == 403 && strings.Contains(x.ResponseBody, "Basic Authentication has been disabled")
+	case RateCounted:
+		// Data Center's rate limiting names what is left on every counted
+		// answer (Atlassian, "Adjusting your code for rate limiting").
+		return x.Status < 300 && x.Header("X-RateLimit-Remaining") != ""
 	}
 	return true
 }
@@ -168,6 +178,7 @@ const (
 	pagePassword = "/password"
 	pageToken    = "/token"
 	pageConsole  = "/console"
+	pageSandbox  = "/sandbox"
 )
 
 // All are the tours, in the order a newcomer meets the flows: the seeds'
@@ -330,6 +341,46 @@ var All = []Tour{
 			{Text: "Press Use: GET /rest/api/2/myself (or 3) with basic auth fred@example.com:<token> answers 200.",
 				Page: pageToken, Anchor: "token-use", Label: "Tokens: Use",
 				Want: Want{Cloud: true, Scheme: "Basic", Status: 200, Path: "/rest/api/*"}},
+			{Text: "In the console, send GET /rest/api/2/myself with the header Authorization: Bearer <token>: Cloud has no personal access tokens and answers 403.",
+				Page: pageConsole, Anchor: "console-headers", Label: "Console: Headers",
+				// "Failed to parse Connect Session Auth Token" (php-jira-rest-client issue 528).
+				Want: Want{Cloud: true, Scheme: "Bearer", Status: 403}},
+		},
+	},
+	{
+		ID:     "basic-off",
+		Flow:   "Basic auth switched off",
+		Title:  "Disabling basic authentication",
+		Source: "Atlassian's Data Center documentation (Jira 8.16 and later)",
+		Why:    "A Data Center administrator may refuse passwords on API calls: scripts then need a token or a session.",
+		Steps: []Step{
+			{Text: "On the Sandbox page, untick basic auth (PUT /_sandbox/basic-auth): the sandbox now refuses passwords in basic auth, as such a Jira does.",
+				Page: pageSandbox, Anchor: "sb-basic-auth", Label: "Sandbox: basic auth",
+				Want: Want{Method: "PUT", Path: "/_sandbox/basic-auth", Status: 200}},
+			{Text: "Send basic auth as fred / fred: 403, Basic Authentication has been disabled on this instance, before the password is even checked.",
+				Page: pageBasic, Anchor: "basic-send", Label: "Basic auth: Send GET",
+				Want: Want{Scheme: "Basic", Check: BasicDisabled}},
+			{Text: "Create a personal access token and press Use: Bearer still works, so does the session login.",
+				Page: pageToken, Anchor: "token-use", Label: "Tokens: Use",
+				Want: Want{Scheme: "Bearer", Status: 200}},
+		},
+	},
+	{
+		ID:     "rate-limit",
+		Flow:   "Rate limits",
+		Title:  "Improving instance stability with rate limiting",
+		Source: "Atlassian's Data Center documentation (Jira 8.6 and later)",
+		Why:    "A busy script meets 429: it must read Retry-After and back off, not hammer Jira.",
+		Steps: []Step{
+			{Text: "On the Sandbox page, tick rate limiting (PUT /_sandbox/rate-limit) with a small bucket, say 3 requests.",
+				Page: pageSandbox, Anchor: "sb-rate-limit", Label: "Sandbox: rate limiting",
+				Want: Want{Method: "PUT", Path: "/_sandbox/rate-limit", Status: 200}},
+			{Text: "Send basic auth as fred / fred: the answer counts, and X-RateLimit-Remaining says how many are left.",
+				Page: pageBasic, Anchor: "basic-send", Label: "Basic auth: Send GET",
+				Want: Want{Check: RateCounted}},
+			{Text: "Send again until Jira answers 429 with Retry-After: the diagnosis counts the seconds down.",
+				Page: pageBasic, Anchor: "basic-send", Label: "Basic auth: Send GET",
+				Want: Want{Status: 429}},
 		},
 	},
 }

@@ -49,6 +49,7 @@ var (
 	jiraID    = answer("x-arequestid", "652x1x1") // the browser's Headers spell names in lower case
 	failed    = answer("x-seraph-loginreason", "AUTHENTICATED_FAILED")
 	denied    = answer("x-seraph-loginreason", "AUTHENTICATION_DENIED")
+	rateLeft  = answer("x-ratelimit-remaining", "2")
 )
 
 func step(t *testing.T, tour string, i int) Step {
@@ -193,7 +194,9 @@ func TestEveryStepIsTested(t *testing.T) {
 		"password":   {ex("GET", "/rest/api/2/password/policy", 200), ex("POST", "/rest/api/2/password/policy/createUser", 200, body(`["x"]`)), ex("POST", "/rest/api/2/password/policy/createUser", 200, body(`[]`))},
 		"form-token": {ex("POST", "/rest/api/2/issue/QA-31/attachments", 403, body("XSRF check failed")), ex("POST", "/rest/api/2/issue/QA-31/attachments", 400, noCheck, jiraID)},
 		"tokens":     {ex("POST", "/rest/pat/latest/tokens", 201), ex("GET", "/rest/api/2/myself", 200, bearer), ex("DELETE", "/rest/pat/latest/tokens/1", 204), ex("GET", "/rest/api/2/myself", 401, bearer)},
-		"cloud":      {ex("GET", "/rest/api/3/myself", 401, basicFred, onCloud), ex("POST", "/_sandbox/api-tokens", 201, onCloud), ex("GET", "/rest/api/3/myself", 200, basicFred, onCloud)},
+		"cloud":      {ex("GET", "/rest/api/3/myself", 401, basicFred, onCloud), ex("POST", "/_sandbox/api-tokens", 201, onCloud), ex("GET", "/rest/api/3/myself", 200, basicFred, onCloud), ex("GET", "/rest/api/2/myself", 403, bearer, onCloud)},
+		"basic-off":  {ex("PUT", "/_sandbox/basic-auth", 200), ex("GET", "/rest/api/2/myself", 403, basicFred, body(`{"message":"Basic Authentication has been disabled on this instance."}`)), ex("GET", "/rest/api/2/myself", 200, bearer)},
+		"rate-limit": {ex("PUT", "/_sandbox/rate-limit", 200), ex("GET", "/rest/api/2/myself", 200, basicFred, rateLeft), ex("GET", "/rest/api/2/myself", 429, basicFred)},
 	}
 	// Overlaps by design: the seed's issue fetch is also a basic-auth call
 	// under /rest/api/ (tour "basic": step 1's exchange does step 0).
@@ -268,7 +271,7 @@ func TestProgress(t *testing.T) {
 // The tours are what a newcomer reads: each has a title, a why and 2 to 5
 // steps, each step a sentence with a link to a lab page and an element.
 func TestToursShape(t *testing.T) {
-	pages := map[string]bool{pageSession: true, pageBasic: true, pagePassword: true, pageToken: true, pageConsole: true}
+	pages := map[string]bool{pageSession: true, pageBasic: true, pagePassword: true, pageToken: true, pageConsole: true, pageSandbox: true}
 	seen := map[string]bool{}
 	for _, tr := range All {
 		t.Run(tr.ID, func(t *testing.T) {
@@ -292,7 +295,7 @@ func TestToursShape(t *testing.T) {
 			}
 		})
 	}
-	if len(All) != 8 {
-		t.Errorf("%d tours; want the 8 flows of CONTRACT.md's /learn", len(All))
+	if len(All) != 10 {
+		t.Errorf("%d tours; want the 8 flows of CONTRACT.md's /learn and Data Center's two switches", len(All))
 	}
 }
