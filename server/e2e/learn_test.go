@@ -69,7 +69,7 @@ func TestLearnToursTickFromTheLog(t *testing.T) {
 	for _, tr := range tours {
 		ids = append(ids, tr.ID)
 	}
-	wantIDs := []string{"tour-basic", "tour-cookie", "tour-session", "tour-sso", "tour-password", "tour-form-token", "tour-tokens", "tour-cloud"}
+	wantIDs := []string{"tour-basic", "tour-cookie", "tour-session", "tour-sso", "tour-password", "tour-form-token", "tour-tokens", "tour-cloud", "tour-basic-off", "tour-rate-limit"}
 	if strings.Join(ids, " ") != strings.Join(wantIDs, " ") {
 		t.Fatalf("tours = %v; want %v", ids, wantIDs)
 	}
