@@ -37,7 +37,7 @@ func (r *reading) captcha() {
 	} else {
 		r.set(LevelBad, "Login refused without checking the password (AUTHENTICATION_DENIED): most likely CAPTCHA.")
 	}
-	r.add("Jira answered " + strconv.Itoa(x.Status) + " with " + header + ": after " + strconv.Itoa(captchaLimit) + " failed logins in a row (jira.maximum.authentication.attempts.allowed) it wants the distorted word on its login page, and a REST client cannot answer it (seed 001), so every REST login and every basic-auth request of " + who + " fails this way.")
+	r.add("Jira answered " + strconv.Itoa(x.Status) + " with " + header + ": after " + strconv.Itoa(captchaLimit) + " failed logins in a row (jira.maximum.authentication.attempts.allowed) it wants the distorted word on its login page, and a REST client cannot answer it (Atlassian's “Cookie-based auth for REST APIs”), so every REST login and every basic-auth request of " + who + " fails this way.")
 	where := "on Jira's login page"
 	if r.d.LoginURL != "" {
 		where = "at " + r.d.LoginURL
@@ -198,7 +198,7 @@ func (r *reading) unauthorized() {
 		if r.loggedOut() {
 			r.add(loggedOutLine)
 		}
-		r.add("The request carried no Authorization header and no session cookie. Jira sends REST callers no login challenge (seed 000): it answers 401 where a user is needed, and elsewhere what anonymous users may see.")
+		r.add("The request carried no Authorization header and no session cookie. Jira sends REST callers no login challenge (Atlassian's “JIRA REST API Example – Basic Authentication”): it answers 401 where a user is needed, and elsewhere what anonymous users may see.")
 		r.jiraSays()
 	default:
 		r.set(LevelBad, "Jira refused this request (401).",
@@ -213,7 +213,7 @@ const loggedOutLine = "You logged out earlier (DELETE /rest/auth/1/session answe
 // wrongCredentials: 401 AUTHENTICATED_FAILED for a login or basic auth.
 // On the sandbox the accounts are known, so the story is exact: a wrong
 // password, no such user, or the SSO account that has no password. On a
-// real Jira the three look alike (seed 003): the wrong password is the
+// real Jira the three look alike (Atlassian's ID-6351): the wrong password is the
 // likely reading, SSO one line after it.
 func (r *reading) wrongCredentials() {
 	x := r.x
@@ -227,11 +227,11 @@ func (r *reading) wrongCredentials() {
 	switch {
 	case cloud:
 		r.set(LevelBad, what+": Jira Cloud refused these credentials (401), so use your e-mail address and an API token, not your password.")
-		r.add("X-Seraph-LoginReason: " + orNone(x.Header(jira.HeaderLoginReason)) + ": Cloud's REST API takes no account passwords; an API token goes with the e-mail address in basic auth (seed 002).")
+		r.add("X-Seraph-LoginReason: " + orNone(x.Header(jira.HeaderLoginReason)) + ": Cloud's REST API takes no account passwords; an API token goes with the e-mail address in basic auth (Atlassian, “Basic auth for REST APIs”).")
 		return
 	case x.Sandbox && strings.EqualFold(x.Username, ssoAccount):
 		r.set(LevelBad, who+" has no Jira password (its login is handled by SSO), so log in through the browser and send its session cookie instead.",
-			"On the Session page, Simulated SSO login walks the browser login and pastes the cookie; with curl, copy JSESSIONID from the browser's developer tools and send it with -b (seed 003, ID-6351).")
+			"On the Session page, Simulated SSO login walks the browser login and pastes the cookie; with curl, copy JSESSIONID from the browser's developer tools and send it with -b (Atlassian's ID-6351).")
 		r.d.OfferSSO = true
 		return
 	case x.Sandbox && x.Username != "" && !sandboxAccount(x.Username):
@@ -246,7 +246,7 @@ func (r *reading) wrongCredentials() {
 	}
 	r.add(r.captchaCount())
 	if !x.Sandbox {
-		r.add("Or " + who + "'s login is handled by SSO (Google, SAML, an Atlassian account): such an account has no Jira password and fails exactly like this (seed 003, ID-6351); then log in through the browser and send its session cookie (curl -b cookies.txt, or the cookie field of the Session page).")
+		r.add("Or " + who + "'s login is handled by SSO (Google, SAML, an Atlassian account): such an account has no Jira password and fails exactly like this (Atlassian's ID-6351); then log in through the browser and send its session cookie (curl -b cookies.txt, or the cookie field of the Session page).")
 	}
 }
 
@@ -299,7 +299,7 @@ func (r *reading) logout() {
 	r.told = true
 	r.set(LevelOK, "Logged out: Jira ended the session (204).")
 	if x.Auth == contract.AuthBasic || x.Auth == contract.AuthBearer {
-		r.add("This request authenticated with an Authorization header: the session Jira ended is the one it opened for this very request (a successful basic-auth request opens one); Jira answers 204 all the same (seed 002).")
+		r.add("This request authenticated with an Authorization header: the session Jira ended is the one it opened for this very request (a successful basic-auth request opens one); Jira answers 204 all the same (Atlassian's REST reference for the session resource).")
 		return
 	}
 	r.add("Jira answered with X-Seraph-LoginReason: OUT. A call that still sends the old cookie now gets Jira's 401 for an ended session; one without it runs as anonymous.")
@@ -385,7 +385,7 @@ func (r *reading) anonymousAnswer() {
 // anonymous's: X-AUSERNAME: anonymous, or what anonymous gets where the
 // header is missing (a project it may not browse reported as unknown, an
 // empty search, a 404 for an issue). Jira answers anonymous REST callers
-// instead of challenging them (seed 000). The login resource itself and
+// instead of challenging them (Atlassian's “JIRA REST API Example – Basic Authentication”). The login resource itself and
 // the password policy, which anonymous callers use on purpose, tell their
 // own stories; so do 401s.
 func (r *reading) isNotLoggedIn() bool {
@@ -443,7 +443,7 @@ func (r *reading) notLoggedIn() {
 	case out:
 		r.add(loggedOutLine)
 	default:
-		r.add("The request carried no Authorization header and no session cookie, and Jira sends REST callers no login challenge (seed 000).")
+		r.add("The request carried no Authorization header and no session cookie, and Jira sends REST callers no login challenge (Atlassian's “JIRA REST API Example – Basic Authentication”).")
 	}
 	switch {
 	case r.unknownProject():

@@ -246,7 +246,7 @@ func seraphLine(reason string) string {
 
 // failedMeaning is what AUTHENTICATED_FAILED means, against the seeds'
 // loose wording (JIRA-FACTS.md, "Common to every REST response").
-const failedMeaning = "Jira checked the password and it did not match (or there is no such user); not \"rejected without checking the password\", as seeds 000 and 003 loosely put it."
+const failedMeaning = "Jira checked the password and it did not match (or there is no such user); not \"rejected without checking the password\", as Atlassian's basic-auth example and ID-6351 loosely put it."
 
 func containsAny(lines []string, sub string) bool {
 	for _, l := range lines {

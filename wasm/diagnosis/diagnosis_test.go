@@ -306,7 +306,7 @@ func TestDiagnose401(t *testing.T) {
 			not:  []string{"9FCC43C7028820D37F2B4C9666E13B0E", "AUTHENTICATED_FAILED", "logged out"}, relogin: true},
 		{name: "pasted cookie ended", x: pasted, level: LevelWarn, title: "Your session ended", want: []string{"pasted by hand"}, relogin: true, sso: true},
 		{name: "no credentials", x: anon, level: LevelWarn, title: "You are not logged in, and this resource needs a user (401)",
-			want: []string{"no Authorization header", "seed 000", "You are not authenticated"}, not: []string{"logged out"}},
+			want: []string{"no Authorization header", "JIRA REST API Example", "You are not authenticated"}, not: []string{"logged out"}},
 		{name: "no credentials, issue", x: issue, level: LevelWarn, title: "You are not logged in", want: []string{"Login Required"}},
 		{name: "websudo", x: websudo, level: LevelWarn, title: "WebSudo", want: []string{"X-AUSERNAME: admin", "This resource requires WebSudo."}},
 		{name: "bad token", x: bearer, level: LevelBad, title: "personal access token was refused", want: []string{"Bearer", "revoked"}, not: []string{"CAPTCHA"}},
@@ -328,15 +328,15 @@ func TestDiagnoseSSO(t *testing.T) {
 	realSSO := onUpstream(ssoBasic, "prod", "https://jira.example.com")
 	runDiagnose(t, []diagCase{
 		{name: "sso-user login", x: ssoLogin, level: LevelBad, title: "sso-user has no Jira password (its login is handled by SSO), so log in through the browser", lines: 1,
-			want: []string{"ID-6351", "seed 003", "JSESSIONID", "Simulated SSO login"},
-			not:  []string{"did not match", "AUTHENTICATED_FAILED", "failed logins", "wrong"}, sso: true},
+			want: []string{"ID-6351", "JSESSIONID", "Simulated SSO login"},
+			not:  []string{"seed 00", "did not match", "AUTHENTICATED_FAILED", "failed logins", "wrong"}, sso: true},
 		{name: "sso-user basic", x: ssoBasic, level: LevelBad, title: "has no Jira password", not: []string{"did not match"}, sso: true},
 		{name: "sso-user after failures: no count", x: ssoLogin, earlier: []contract.Exchange{ssoLogin, ssoLogin}, level: LevelBad, title: "has no Jira password",
 			not: []string{"of 3"}, sso: true},
 		{name: "sso-user on a real Jira", x: realSSO, level: LevelBad, title: "Basic auth refused: Jira checked the password of sso-user",
 			want: []string{"Or sso-user's login is handled by SSO", "ID-6351", "curl -b cookies.txt"}, not: []string{"Simulated SSO login"}},
 		{name: "sso-like name on the sandbox is no account", x: otherSSO, level: LevelBad, title: "the sandbox has no user named alice.sso", not: []string{"SSO"}},
-		{name: "sso-like name elsewhere", x: onUpstream(otherSSO, "prod", "https://jira.example.com"), level: LevelBad, title: "Basic auth refused", want: []string{"seed 003"}},
+		{name: "sso-like name elsewhere", x: onUpstream(otherSSO, "prod", "https://jira.example.com"), level: LevelBad, title: "Basic auth refused", want: []string{"ID-6351"}},
 	})
 }
 
@@ -417,7 +417,7 @@ func TestDiagnoseSessionResource(t *testing.T) {
 		{name: "who am I", x: whoami, level: LevelOK, title: "You are fred: Jira recognised the session cookie",
 			want: []string{"X-AUSERNAME", "X-ASESSIONID", "loginCount 13, failedLoginCount 4"}},
 		{name: "logout", x: logout, level: LevelOK, title: "Logged out", lines: 1, want: []string{"204", "X-Seraph-LoginReason: OUT", "old cookie now gets Jira's 401"}},
-		{name: "logout with basic auth", x: basicLogout, level: LevelOK, title: "Logged out", want: []string{"opened for this very request", "seed 002"}},
+		{name: "logout with basic auth", x: basicLogout, level: LevelOK, title: "Logged out", want: []string{"opened for this very request", "session resource"}},
 		{name: "myself", x: myself, level: LevelOK, title: "You are Sam S. O. (sso-user): Jira recognised the pasted session cookie", want: []string{"sso-user@example.com"}},
 		{name: "session GET with latest", x: func() contract.Exchange { x := whoami; x.Path = "/rest/auth/latest/session?x=1"; return x }(), level: LevelOK, title: "You are fred"},
 	})
@@ -479,7 +479,7 @@ func TestDiagnosePasswordPolicy(t *testing.T) {
 		{name: "rules", x: rules, level: LevelInfo, title: "2 rules", want: []string{"The password must have at least 10 characters.", "The password must not be similar to the user's name or email address."}},
 		{name: "disabled", x: disabled, level: LevelOK, title: "policy is disabled", want: []string{"[]"}},
 		{name: "refused", x: refused, level: LevelWarn, title: "would refuse this password: 2 reasons", want: []string{"The password must contain at least 1 special character."}},
-		{name: "passes", x: passes, level: LevelOK, title: "passes", want: []string{"[]", "seed 004"}},
+		{name: "passes", x: passes, level: LevelOK, title: "passes", want: []string{"[]", "password policy"}},
 		{name: "missing fields", x: missing, level: LevelWarn, title: "400", want: []string{"The username is required."}},
 		{name: "unknown user", x: noUser, level: LevelWarn, title: "No such user", want: []string{"The user named 'nobody' does not exist."}},
 	})
