@@ -271,7 +271,7 @@ func TestDiagnoseSeraphReasons(t *testing.T) {
 		{name: "unknown value", x: withReason("SOMETHING"), level: LevelOK, title: "200", want: []string{"X-Seraph-LoginReason: SOMETHING — a value the lab does not know"}},
 		{name: "AUTHENTICATED_FAILED", x: rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 401, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED",
 			"content-type", "text/html;charset=UTF-8", "x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATED_FAILED"),
-			level: LevelBad, title: "Jira checked the password of fred", want: []string{"X-Seraph-LoginReason: AUTHENTICATED_FAILED — Jira checked the password", "loosely", "seeds 000 and 003", "rejected without checking the password"}},
+			level: LevelBad, title: "Jira checked the password of fred", want: []string{"X-Seraph-LoginReason: AUTHENTICATED_FAILED — Jira checked the password", "loosely", "ID-6351 loosely put it", "rejected without checking the password"}},
 		{name: "AUTHENTICATION_DENIED without reason header", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 403, `{"errorMessages":["Login denied"],"errors":{}}`,
 			"content-type", jsonCT, "x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATION_DENIED"),
 			level: LevelBad, title: "AUTHENTICATION_DENIED", want: []string{"without checking the password", "CAPTCHA"}, captcha: true},
