@@ -17,11 +17,12 @@ const (
 	RoutePassword = "/password"
 	RouteToken    = "/token"
 	RouteConsole  = "/console"
+	RouteSandbox  = "/sandbox"
 )
 
 // PageRoutes are the routes of the pages (the service worker precaches
 // every one).
-var PageRoutes = []string{RouteSession, RouteBasic, RoutePassword, RouteToken, RouteConsole}
+var PageRoutes = []string{RouteSession, RouteBasic, RoutePassword, RouteToken, RouteConsole, RouteSandbox}
 
 // Routes registers every page and the app's actions. It holds the only
 // Route calls of the project so that the server and the browser always
@@ -35,6 +36,7 @@ func Routes() {
 	app.Route(RoutePassword, &passwordPage{})
 	app.Route(RouteToken, &tokenPage{})
 	app.Route(RouteConsole, &consolePage{})
+	app.Route(RouteSandbox, &sandboxPage{})
 
 	// Actions the app posts, with the handlers that act on them. go-app
 	// runs such app-wide handlers on a goroutine of their own, so each hands
