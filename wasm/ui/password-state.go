@@ -1,14 +1,12 @@
 package ui
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"time"
 
 	"jiraauthlab/contract"
 	"jiraauthlab/wasm/diagnosis"
-	"jiraauthlab/wasm/fetch"
 	"jiraauthlab/wasm/jira"
 	"jiraauthlab/wasm/typing"
 
@@ -112,33 +110,27 @@ func rereadPolicy(ctx app.Context) {
 	}
 	p.policySeq++
 	seq := p.policySeq
-	req := fetch.Request{Method: "GET", URL: Href("/proxy/" + up.Name + p.policyPath()), Header: []contract.Header{acceptJSON}}
+	var header []contract.Header
 	if cookie := session.cookieFor(up.Name, session.authFor(up.Name)); cookie != "" {
-		req.Header = append(req.Header, contract.Header{Name: contract.HeaderCookie, Value: cookie})
+		header = []contract.Header{{Name: contract.HeaderCookie, Value: cookie}}
 	}
-	root := ctx.Dispatcher().Context() // see send: outlives the page
-	ctx.Async(func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		resp, err := fetch.Do(cctx, req)
-		root.Dispatch(func(ctx app.Context) {
-			p := &password
-			if seq != p.policySeq {
-				return // a newer request counts
-			}
-			var rules []string
-			if err != nil || resp.Status != 200 || jsonUnmarshal(resp.Body, &rules) != nil {
-				loadPolicy(ctx)
-				return
-			}
-			changed := p.policyStatus != loaded || !slices.Equal(p.policy, rules)
-			p.policy, p.policyStatus = rules, loaded
-			publish(ctx, keyPassword)
-			if changed && p.new != "" {
-				// The verdict on screen was the old policy's.
-				schedulePasswordCheck(ctx)
-			}
-		})
+	quietGet(ctx, up.Name, p.policyPath(), header, func(ctx app.Context, status int, body string) {
+		p := &password
+		if seq != p.policySeq {
+			return // a newer request counts
+		}
+		var rules []string
+		if status != 200 || jsonUnmarshal(body, &rules) != nil {
+			loadPolicy(ctx)
+			return
+		}
+		changed := p.policyStatus != loaded || !slices.Equal(p.policy, rules)
+		p.policy, p.policyStatus = rules, loaded
+		publish(ctx, keyPassword)
+		if changed && p.new != "" {
+			// The verdict on screen was the old policy's.
+			schedulePasswordCheck(ctx)
+		}
 	})
 }
 

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 
 	"jiraauthlab/contract"
@@ -55,42 +54,29 @@ func (p *sandboxPage) Render() app.UI {
 func (p *sandboxPage) body() []app.UI {
 	up, ok := p.t.current()
 	if ok && !up.Sandbox {
+		first := p.firstSandbox()
 		return []app.UI{
 			app.P().ID("sb-not-sandbox").Class("badge warn").Text("The Jira chosen, " + up.Name + ", is not a built-in sandbox: these controls belong to the sandbox."),
-			app.If(p.firstSandbox() != "", button("sb-switch", "Use the sandbox ("+p.firstSandbox()+")", false).OnClick(p.onSwitch)),
+			app.If(first != "", button("sb-switch", "Use the sandbox ("+first+")", false).OnClick(p.onSwitch)),
 		}
 	}
-	s := p.s
-	d := s.data
-	cloud := d.Face == "cloud"
-	off := !live() || !ok || s.status != loaded
+	d := p.s.data
+	off := !live() || !ok || p.s.status != loaded
 	return []app.UI{
 		app.H2().Text("Accounts"),
-		app.P().Class("note").Text("Log in with these anywhere in the lab; the counts follow every answer of the sandbox."),
+		note("Log in with these anywhere in the lab; the counts follow every answer of the sandbox. CAPTCHA also ends with a browser login on the sandbox's /login.jsp that answers the word it shows, as on Jira."),
 		app.Table().ID("sb-accounts").Class("results sb-accounts").Body(
-			app.THead().Body(app.Tr().Body(
-				app.Th().Text("User"), app.Th().Text("Password"), app.Th().Text("Kind"),
-				app.Th().Text("What it demonstrates"), app.Th().Text("Failed logins"), app.Th().Text("CAPTCHA"),
-			)),
+			app.THead().Body(app.Tr().Body(app.Range(accountColumns).Slice(func(i int) app.UI { return app.Th().Text(accountColumns[i]) }))),
 			app.TBody().Body(p.accountRows()...),
 		),
-		app.If(ok && up.URL != "",
-			app.P().Class("note").Body(
-				app.Text("CAPTCHA also ends with a browser login on "),
-				app.A().Href(strings.TrimSuffix(up.URL, "/")+"/login.jsp").Target("_blank").Rel("noopener").Text("the sandbox's login page"),
-				app.Text(" that answers the word it shows, as on Jira."),
-			)),
-		app.If(!cloud, p.serverControls(off)...),
-		app.If(cloud, app.P().Class("note").Text("The password policy and the administrator's switches belong to Jira Server / Data Center: choose the sandbox upstream to see them.")),
+		app.If(d.Face != "cloud", p.serverControls(off)...),
+		app.If(d.Face == "cloud", note("The password policy and the administrator's switches belong to Jira Server / Data Center: choose the sandbox upstream to see them.")),
 		app.H2().Text("Sessions"),
-		app.P().Class("note").ID("sb-sessions").Text(strconv.Itoa(d.Sessions) + " session(s) open. Ending them is what Jira's idle timeout does: the next request with an old cookie answers as for no one."),
+		note(itoa(d.Sessions) + " session(s) open. Ending them is what Jira's idle timeout does: the next request with an old cookie answers as for no one. Reset brings back the first state: no sessions or tokens, no failed logins, the Secure policy, basic auth allowed and no rate limit."),
 		app.Div().Class("row").Body(
-			button("sb-expire", p.busy.label("sb-expire", "End every session", "Ending…"), off || p.busy.on["sb-expire"]).
-				Class("secondary").OnClick(p.onExpire),
-			button("sb-reset", p.busy.label("sb-reset", "Reset the sandbox", "Resetting…"), off || p.busy.on["sb-reset"]).
-				Class("secondary").OnClick(p.onReset),
+			p.control("sb-expire", "End every session", off, p.onExpire),
+			p.control("sb-reset", "Reset the sandbox", off, p.onReset),
 		),
-		app.P().Class("note").Text("Reset brings back the first state: no sessions or tokens, no failed logins, the Secure policy, basic auth allowed and no rate limit, as Jira ships."),
 	}
 }
 
@@ -98,65 +84,75 @@ func (p *sandboxPage) body() []app.UI {
 // policy preset and the administrator's switches.
 func (p *sandboxPage) serverControls(off bool) []app.UI {
 	d := p.s.data
-	policyOff := off || p.busy.on["sb-policy"]
+	rl := rateLimitOrDefault(d.RateLimit)
 	return []app.UI{
 		app.H2().Text("Password policy"),
-		field("sb-policy", "Preset", app.Select().ID("sb-policy").Disabled(policyOff).OnChange(p.onPolicy).Body(
+		field("sb-policy", "Preset", app.Select().ID("sb-policy").Disabled(off || p.busy.on["sb-policy"]).OnChange(p.onPolicy).Body(
 			app.Range(policyPresets).Slice(func(i int) app.UI {
-				pr := policyPresets[i]
-				return app.Option().Value(pr.value).Selected(d.PasswordPolicy == pr.value).Text(pr.label)
+				v := policyPresets[i]
+				return app.Option().Value(v).Selected(d.PasswordPolicy == v).Text(v)
 			}),
-			app.If(p.s.status != loaded, app.Option().Value("").Selected(true).Text("…")),
 		)),
-		app.P().Class("note").Body(
-			app.Text("Custom chosen here takes Jira's defaults (8 to 255 characters, not similar to the user); its counts are set with curl (README). The rules show on "),
-			app.A().Href(Href(RoutePassword)).Text("Password policy"), app.Text("."),
-		),
+		note("Jira's default is disabled. Custom chosen here takes Jira's defaults (8 to 255 characters, not similar to the user); set its counts with curl (README). The rules show on the Password policy page."),
 		app.H2().Text("Administrator's switches"),
-		app.Div().Class("field check").Body(
-			app.Input().ID("sb-basic-auth").Type("checkbox").Checked(d.BasicAuth.Enabled).
-				Disabled(off || p.busy.on["sb-basic-auth"]).OnChange(p.onBasicAuth),
-			app.Label().For("sb-basic-auth").Text("Basic authentication with passwords allowed"),
-		),
-		field("sb-basic-users", "Allowed users while it is off (comma-separated)",
-			app.Input().ID("sb-basic-users").Type("text").Value(strings.Join(d.BasicAuth.AllowedUsers, ", ")).
-				AutoComplete(false).Attr("spellcheck", "false").Disabled(off).OnChange(p.onBasicAuth)),
-		app.P().Class("note").Text("Off: basic auth with a password answers 403 for everyone but the allowed users, as a Data Center administrator can set it; tokens and the session still work."),
-		app.Div().Class("field check").Body(
-			app.Input().ID("sb-rate-limit").Type("checkbox").Checked(d.RateLimit.Enabled).
-				Disabled(off || p.busy.on["sb-rate-limit"]).OnChange(p.onRateLimit),
-			app.Label().For("sb-rate-limit").Text("Rate limiting"),
-		),
-		app.Div().Class("sb-numbers").Body(
-			p.number("sb-rl-capacity", "Capacity (requests)", d.RateLimit.Capacity, off),
-			p.number("sb-rl-fill", "Fill rate (requests)", d.RateLimit.FillRate, off),
-			p.number("sb-rl-interval", "Interval (seconds)", d.RateLimit.IntervalSeconds, off),
-		),
-		app.P().Class("note").Text("On: each user has a bucket of Capacity requests, refilled by Fill rate every Interval; past it Jira answers 429 with Retry-After, and every answer carries X-RateLimit-* headers (Data Center 8.6+)."),
+		p.check("sb-basic-auth", "Basic authentication with passwords allowed", d.BasicAuth.Enabled, off, p.onBasicAuth),
+		note("Off: basic auth with a password answers 403 for everyone but " + strings.Join(allowedOrDefault(d.BasicAuth.AllowedUsers), ", ") + " (the allow-list; change it with curl, README), as a Data Center administrator can set it; tokens and the session still work."),
+		p.check("sb-rate-limit", "Rate limiting", d.RateLimit.Enabled, off, p.onRateLimit),
+		note("On: each user has a bucket of " + itoa(rl.Capacity) + " requests, refilled by " + itoa(rl.FillRate) + " every " +
+			itoa(rl.IntervalSeconds) + " s (set others with curl, README); past it Jira answers 429 with Retry-After, and every answer carries X-RateLimit-* headers (Data Center 8.6+)."),
 	}
 }
 
-// number is a small numeric field of the rate limit.
-func (p *sandboxPage) number(id, label string, v int, off bool) app.UI {
-	return field(id, label, app.Input().ID(id).Type("number").Attr("min", "1").Value(strconv.Itoa(v)).
-		Disabled(off).OnChange(p.onRateLimit))
+// note is a muted sentence of explanation.
+func note(text string) app.UI { return app.P().Class("note").Text(text) }
+
+// check is one of the panel's checkboxes, busy while its call runs.
+func (p *sandboxPage) check(id, label string, on, off bool, h app.EventHandler) app.UI {
+	return app.Div().Class("field check").Body(
+		app.Input().ID(id).Type("checkbox").Checked(on).Disabled(off || p.busy.on[id]).OnChange(h),
+		app.Label().For(id).Text(label),
+	)
 }
+
+// control is one of the panel's buttons, busy while its call runs.
+func (p *sandboxPage) control(id, label string, off bool, h app.EventHandler) app.UI {
+	return button(id, p.busy.label(id, label, "Sending…"), off || p.busy.on[id]).Class("secondary").OnClick(h)
+}
+
+// cell is the account table's cell of column i; at phone width it names
+// its column (data-label, see lab.css).
+func cell(i int, class, text string) app.UI {
+	return app.Td().DataSet("label", accountColumns[i]).Class(class).Text(text)
+}
+
+var accountColumns = []string{"User", "Password", "Kind", "What it demonstrates", "Failed logins", "CAPTCHA"}
 
 // policyPresets are the presets of Jira's admin screen (seed 004,
 // JIRA-FACTS.md "Password policy").
-var policyPresets = []struct{ value, label string }{
-	{"disabled", "Disabled (Jira's default)"},
-	{"basic", "Basic"},
-	{"secure", "Secure"},
-	{"custom", "Custom"},
+var policyPresets = []string{"disabled", "basic", "secure", "custom"}
+
+// kindLine says in one line what an account of the kind demonstrates.
+func kindLine(kind string) string {
+	switch kind {
+	case "user":
+		return "an ordinary user: basic auth and session logins work (seeds 000, 001)"
+	case "admin":
+		return "a Jira administrator: logs in as fred does; keep it allowed when basic auth is switched off"
+	case "unverified":
+		return "an unverified e-mail address: a session login answers 409 (seed 001)"
+	case "sso":
+		return "an SSO account: no Jira password, REST logins always fail (seed 003)"
+	}
+	return ""
 }
 
-// kindLines say what each kind of account demonstrates, in one line.
-var kindLines = map[string]string{
-	"user":       "an ordinary user: basic auth and session logins work (seeds 000, 001)",
-	"admin":      "a Jira administrator: logs in as fred does; keep it allowed when basic auth is switched off",
-	"unverified": "an unverified e-mail address: a session login answers 409 (seed 001)",
-	"sso":        "an SSO account: no Jira password, REST logins always fail (seed 003)",
+// rateLimitOrDefault fills a bucket never set with the contract's example
+// (10 requests, 1 more every second), so turning the switch on limits.
+func rateLimitOrDefault(rl contract.SandboxRateLimit) contract.SandboxRateLimit {
+	if rl.Capacity <= 0 || rl.FillRate <= 0 || rl.IntervalSeconds <= 0 {
+		rl.Capacity, rl.FillRate, rl.IntervalSeconds = 10, 1, 1
+	}
+	return rl
 }
 
 func (p *sandboxPage) accountRows() []app.UI {
@@ -170,30 +166,26 @@ func (p *sandboxPage) accountRows() []app.UI {
 	d := s.data
 	rows := make([]app.UI, len(d.Users))
 	for i, u := range d.Users {
-		failed := strconv.Itoa(u.ConsecutiveFailedLogins)
+		failed := itoa(u.ConsecutiveFailedLogins)
 		if d.CaptchaAfter > 0 && u.Kind != "sso" {
-			failed += " of " + strconv.Itoa(d.CaptchaAfter)
+			failed += " of " + itoa(d.CaptchaAfter)
 		}
-		line := kindLines[u.Kind]
+		line := kindLine(u.Kind)
 		if u.Kind == "user" && d.CaptchaAfter > 0 {
-			line += "; " + strconv.Itoa(d.CaptchaAfter) + " wrong passwords in a row turn CAPTCHA on"
+			line += "; " + itoa(d.CaptchaAfter) + " wrong passwords in a row turn CAPTCHA on"
 		}
-		captcha := app.Span().Class("badge").Text("off")
+		captcha := "off"
 		if u.CaptchaRequired {
-			captcha = app.Span().Class("badge bad").Text("on")
+			captcha = "on"
 		}
 		id := "sb-captcha-reset-" + u.Name
-		rows[i] = app.Tr().DataSet("user", u.Name).Body(
-			app.Td().DataSet("label", "User").Body(app.Code().Text(u.Name)),
-			app.Td().DataSet("label", "Password").Body(app.Code().Text(u.Password)),
-			app.Td().DataSet("label", "Kind").Text(u.Kind),
-			app.Td().DataSet("label", "Demonstrates").Text(line),
-			app.Td().DataSet("label", "Failed logins").Class("sb-failed").Text(failed),
-			app.Td().DataSet("label", "CAPTCHA").Class("sb-captcha").Body(
-				captcha,
+		rows[i] = app.Tr().Body(
+			cell(0, "mono", u.Name), cell(1, "mono", u.Password), cell(2, "", u.Kind), cell(3, "", line),
+			cell(4, "sb-failed", failed),
+			app.Td().DataSet("label", accountColumns[5]).Class("sb-captcha "+captcha).Body(
+				app.Text(captcha),
 				app.If(u.CaptchaRequired || u.ConsecutiveFailedLogins > 0,
-					button(id, p.busy.label(id, "Reset", "Resetting…"), p.busy.on[id]).Class("secondary").
-						Aria("label", "Reset the failed logins of "+u.Name).DataSet("user", u.Name).OnClick(p.onCaptchaReset)),
+					button(id, "Reset "+u.Name, p.busy.on[id]).Class("secondary").DataSet("user", u.Name).OnClick(p.onCaptchaReset)),
 			),
 		)
 	}
@@ -224,33 +216,26 @@ func (p *sandboxPage) onPolicy(ctx app.Context, e app.Event) {
 	sandboxControl(ctx, "PUT", sbPolicy, map[string]string{"preset": preset}, "sb-policy")
 }
 
-// onBasicAuth sends the switch and its allow-list as they stand on screen.
+// onBasicAuth turns the switch as it stands on screen, keeping the allow-list.
 func (p *sandboxPage) onBasicAuth(ctx app.Context, e app.Event) {
-	doc := app.Window().Get("document")
-	body := contract.SandboxBasicAuth{
-		Enabled:      doc.Call("getElementById", "sb-basic-auth").Get("checked").Bool(),
-		AllowedUsers: splitUsers(doc.Call("getElementById", "sb-basic-users").Get("value").String()),
-	}
+	body := contract.SandboxBasicAuth{Enabled: ctx.JSSrc().Get("checked").Bool(), AllowedUsers: allowedOrDefault(sandbox.data.BasicAuth.AllowedUsers)}
 	sandboxControl(ctx, "PUT", sbBasicAuth, body, "sb-basic-auth")
 }
 
-// onRateLimit sends the switch and its bucket as they stand on screen; a
-// number left empty or not a number keeps the sandbox's current one.
+// allowedOrDefault keeps the administrator allowed when no list was set
+// (the contract's example), so switching basic auth off locks no one out
+// of the lesson.
+func allowedOrDefault(users []string) []string {
+	if len(users) == 0 {
+		return []string{"admin"}
+	}
+	return users
+}
+
+// onRateLimit turns the switch as it stands on screen, keeping the bucket.
 func (p *sandboxPage) onRateLimit(ctx app.Context, e app.Event) {
-	doc := app.Window().Get("document")
-	cur := sandbox.data.RateLimit
-	num := func(id string, old int) int {
-		if n, err := strconv.Atoi(strings.TrimSpace(doc.Call("getElementById", id).Get("value").String())); err == nil && n > 0 {
-			return n
-		}
-		return old
-	}
-	body := contract.SandboxRateLimit{
-		Enabled:         doc.Call("getElementById", "sb-rate-limit").Get("checked").Bool(),
-		Capacity:        num("sb-rl-capacity", cur.Capacity),
-		FillRate:        num("sb-rl-fill", cur.FillRate),
-		IntervalSeconds: num("sb-rl-interval", cur.IntervalSeconds),
-	}
+	body := rateLimitOrDefault(sandbox.data.RateLimit)
+	body.Enabled = ctx.JSSrc().Get("checked").Bool()
 	sandboxControl(ctx, "PUT", sbRateLimit, body, "sb-rate-limit")
 }
 

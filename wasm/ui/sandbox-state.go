@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"strings"
 	"time"
 
 	"jiraauthlab/contract"
@@ -63,46 +61,45 @@ func refreshSandbox(ctx app.Context) {
 		s.of, s.status, s.err, s.data = up.Name, loading, "", contract.SandboxState{}
 		publish(ctx, keySandbox)
 	}
-	root := ctx.Dispatcher().Context() // see send: outlives the page
-	ctx.Async(func() {
-		st, err := fetchSandboxState(context.Background(), up.Name)
-		root.Dispatch(func(ctx app.Context) {
-			s := &sandbox
-			s.inFlight = false
-			if up.Name == targets.target { // else the chosen Jira changed meanwhile
-				s.of = up.Name
-				if err != nil {
-					s.status, s.err = loadingErr, err.Error()
-				} else {
-					s.status, s.err, s.data = loaded, "", st
-				}
-				publish(ctx, keySandbox)
+	quietGet(ctx, up.Name, sbState, nil, func(ctx app.Context, status int, body string) {
+		s := &sandbox
+		s.inFlight = false
+		if up.Name == targets.target { // else the chosen Jira changed meanwhile
+			s.of = up.Name
+			var st contract.SandboxState
+			switch {
+			case status == 0:
+				s.status, s.err = loadingErr, "Could not read the sandbox's state: "+body
+			case status != 200 || json.Unmarshal([]byte(body), &st) != nil:
+				s.status, s.err = loadingErr, "Could not read the sandbox's state (HTTP "+itoa(status)+")."
+			default:
+				s.status, s.err, s.data = loaded, "", st
 			}
-			if again := s.again; again || up.Name != targets.target {
-				s.again = false
-				refreshSandbox(ctx)
-			}
-		})
+			publish(ctx, keySandbox)
+		}
+		if again := s.again; again || up.Name != targets.target {
+			s.again = false
+			refreshSandbox(ctx)
+		}
 	})
 }
 
-// fetchSandboxState reads GET /_sandbox/state of the sandbox upstream name.
-func fetchSandboxState(ctx context.Context, name string) (contract.SandboxState, error) {
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	var st contract.SandboxState
-	resp, err := fetch.Do(ctx, fetch.Request{Method: "GET", URL: Href("/proxy/" + name + sbState),
-		Header: []contract.Header{acceptJSON}})
-	if err != nil {
-		return st, fmt.Errorf("read the sandbox's state: %w", err)
-	}
-	if resp.Status >= 400 {
-		return st, fmt.Errorf("read the sandbox's state: %w", &fetch.StatusError{Status: resp.Status, Body: resp.Body})
-	}
-	if err := json.Unmarshal([]byte(resp.Body), &st); err != nil {
-		return st, fmt.Errorf("read the sandbox's state: %w", err)
-	}
-	return st, nil
+// quietGet sends GET path to the upstream name through the proxy without
+// logging it (fetchUpstreams reads the same way), and hands done the status
+// and body on the UI goroutine: status 0 and the error's text when no
+// answer came. Its answer lands through the root's context (see send).
+func quietGet(ctx app.Context, name, path string, header []contract.Header, done func(ctx app.Context, status int, body string)) {
+	req := fetch.Request{Method: "GET", URL: Href("/proxy/" + name + path), Header: append(header, acceptJSON)}
+	root := ctx.Dispatcher().Context()
+	ctx.Async(func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		resp, err := fetch.Do(cctx, req)
+		if err != nil {
+			resp.Status, resp.Body = 0, err.Error()
+		}
+		root.Dispatch(func(ctx app.Context) { done(ctx, resp.Status, resp.Body) })
+	})
 }
 
 // sandboxAnswered is called as the log changes: an answer of the sandbox
@@ -143,13 +140,4 @@ func sandboxControl(ctx app.Context, method, path string, body any, busyID strin
 			rereadPolicy(ctx)
 		}
 	})
-}
-
-// splitUsers reads an allow-list typed as "admin, fred" or one a line.
-func splitUsers(s string) []string {
-	users := []string{}
-	for _, u := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' }) {
-		users = append(users, u)
-	}
-	return users
 }
