@@ -72,7 +72,7 @@ func (p *sandboxPage) body() []app.UI {
 		app.If(d.Face != "cloud", p.serverControls(off)...),
 		app.If(d.Face == "cloud", note("The password policy and the administrator's switches belong to Jira Server / Data Center: choose the sandbox upstream to see them.")),
 		app.H2().Text("Sessions"),
-		note(itoa(d.Sessions) + " session(s) open. Ending them is what Jira's idle timeout does: the next request with an old cookie answers as for no one. Reset brings back the first state: no sessions or tokens, no failed logins, the Secure policy, basic auth allowed and no rate limit."),
+		app.P().ID("sb-sessions").Class("note").Text(itoa(d.Sessions) + " session(s) open. Ending them is what Jira's idle timeout does: the next request with an old cookie answers as for no one. Reset brings back the first state: no sessions or tokens, no failed logins, the Secure policy, basic auth allowed and no rate limit."),
 		app.Div().Class("row").Body(
 			p.control("sb-expire", "End every session", off, p.onExpire),
 			p.control("sb-reset", "Reset the sandbox", off, p.onReset),
