@@ -16,8 +16,8 @@ import (
 // The /sandbox panel (issue 16) and what it changes on the other pages,
 // against the real binary and its built-in sandbox.
 
-// sandboxState reads GET /_sandbox/state straight from the sandbox.
-func sandboxState(t *testing.T, lab *labProcess) contract.SandboxState {
+// panelState reads GET /_sandbox/state straight from the sandbox.
+func panelState(t *testing.T, lab *labProcess) contract.SandboxState {
 	t.Helper()
 	resp := get(t, lab.SandboxURL+"_sandbox/state")
 	var st contract.SandboxState
@@ -30,8 +30,17 @@ func sandboxState(t *testing.T, lab *labProcess) contract.SandboxState {
 	return st
 }
 
-// account is the sandbox's account named name.
-func account(t *testing.T, st contract.SandboxState, name string) contract.SandboxAccount {
+// as makes the browser's steps report to t (a subtest) until the
+// returned function is called: a step failing must end the subtest, not
+// its parent.
+func (b *browser) as(t *testing.T) (restore func()) {
+	old := b.t
+	b.t = t
+	return func() { b.t = old }
+}
+
+// panelAccount is the sandbox's account named name.
+func panelAccount(t *testing.T, st contract.SandboxState, name string) contract.SandboxAccount {
 	t.Helper()
 	for _, a := range st.Users {
 		if a.Name == name {
@@ -42,8 +51,8 @@ func account(t *testing.T, st contract.SandboxState, name string) contract.Sandb
 	return contract.SandboxAccount{}
 }
 
-// putSandbox sends a control call to the sandbox itself, as curl would.
-func putSandbox(t *testing.T, lab *labProcess, path, body string) {
+// panelPut sends a control call to the sandbox itself, as curl would.
+func panelPut(t *testing.T, lab *labProcess, path, body string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPut, lab.SandboxURL+strings.TrimPrefix(path, "/"), strings.NewReader(body))
 	if err != nil {
@@ -60,8 +69,8 @@ func putSandbox(t *testing.T, lab *labProcess, path, body string) {
 	}
 }
 
-// accountRow is the text of the panel's row of user, "" when absent.
-func accountRow(user string) string {
+// panelRow is the text of the panel's row of user, "" when absent.
+func panelRow(user string) string {
 	return fmt.Sprintf(`(() => { const r = Array.from(document.querySelectorAll('#sb-accounts tbody tr')).find(tr => tr.cells.length > 1 && tr.cells[0].textContent === %q); return r ? r.textContent : '' })()`, user)
 }
 
@@ -105,10 +114,10 @@ func TestSandboxPanelAccounts(t *testing.T) {
 		b.login("fred", "wrong")
 	}
 	b.click("nav-sandbox")
-	b.waitJS("fred at 3 of 3 with CAPTCHA on", accountRow("fred")+`.includes('3 of 3') && `+accountRow("fred")+`.includes('on')`)
+	b.waitJS("fred at 3 of 3 with CAPTCHA on", panelRow("fred")+`.includes('3 of 3') && `+panelRow("fred")+`.includes('on')`)
 	b.click("sb-captcha-reset-fred")
-	b.waitJS("fred cleared", accountRow("fred")+`.includes('0 of 3') && `+accountRow("fred")+`.includes('off')`)
-	if fred := account(t, sandboxState(t, lab), "fred"); fred.CaptchaRequired {
+	b.waitJS("fred cleared", panelRow("fred")+`.includes('0 of 3') && `+panelRow("fred")+`.includes('off')`)
+	if fred := panelAccount(t, panelState(t, lab), "fred"); fred.CaptchaRequired {
 		t.Errorf("after the panel's reset the sandbox still requires CAPTCHA: %+v", fred)
 	}
 	// The reset is the learner's request: it is in the log.
@@ -125,6 +134,7 @@ func TestPasswordPolicyFollowsSwitches(t *testing.T) {
 	b.waitText("policy", "at least 10 characters")
 
 	t.Run("rules marked from the verdict", func(t *testing.T) {
+		defer b.as(t)()
 		b.setInput("pw-username", "fred")
 		b.setInput("pw-new", "short1")
 		b.waitJS("10 characters unmet", `Array.from(document.querySelectorAll('#policy li.unmet')).some(li => li.textContent.includes('at least 10 characters'))`)
@@ -135,6 +145,7 @@ func TestPasswordPolicyFollowsSwitches(t *testing.T) {
 	})
 
 	t.Run("the panel's switch", func(t *testing.T) {
+		defer b.as(t)()
 		b.click("nav-sandbox")
 		b.waitJS("policy select", `document.getElementById('sb-policy') !== null && !document.getElementById('sb-policy').disabled && document.getElementById('sb-policy').value === 'secure'`)
 		b.setInput("sb-policy", "basic")
@@ -147,13 +158,15 @@ func TestPasswordPolicyFollowsSwitches(t *testing.T) {
 	})
 
 	t.Run("switched by curl, seen on focus", func(t *testing.T) {
-		putSandbox(t, lab, "_sandbox/password-policy", `{"preset":"secure"}`)
+		defer b.as(t)()
+		panelPut(t, lab, "_sandbox/password-policy", `{"preset":"secure"}`)
 		b.eval(`window.dispatchEvent(new Event('focus')), true`, nil)
 		b.waitText("policy", "at least 10 characters")
 	})
 
 	t.Run("switched by curl, seen on coming back", func(t *testing.T) {
-		putSandbox(t, lab, "_sandbox/password-policy", `{"preset":"disabled"}`)
+		defer b.as(t)()
+		panelPut(t, lab, "_sandbox/password-policy", `{"preset":"disabled"}`)
 		b.click("nav-session")
 		b.waitJS("session page", `document.getElementById('login') !== null`)
 		b.click("nav-password")
@@ -161,13 +174,15 @@ func TestPasswordPolicyFollowsSwitches(t *testing.T) {
 	})
 
 	t.Run("a verdict naming a rule not shown", func(t *testing.T) {
-		putSandbox(t, lab, "_sandbox/password-policy", `{"preset":"basic"}`)
+		defer b.as(t)()
+		panelPut(t, lab, "_sandbox/password-policy", `{"preset":"basic"}`)
 		b.setInput("pw-new", "ab")
 		b.waitText("policy", "at least 8 characters")
 		b.waitJS("the verdict's rule unmet", `Array.from(document.querySelectorAll('#policy li.unmet')).some(li => li.textContent.includes('at least 8 characters'))`)
 	})
 
 	t.Run("show password", func(t *testing.T) {
+		defer b.as(t)()
 		b.click("pw-new-show")
 		b.waitJS("shown", `document.getElementById('pw-new').type === 'text' && document.getElementById('pw-new-show').getAttribute('aria-pressed') === 'true'`)
 		if v := b.value("pw-new"); v != "ab" {
@@ -206,13 +221,13 @@ func TestSandboxPanelExpireAndReset(t *testing.T) {
 	}
 
 	b.login("fred", "wrong")
-	putSandbox(t, lab, "_sandbox/password-policy", `{"preset":"basic"}`)
+	panelPut(t, lab, "_sandbox/password-policy", `{"preset":"basic"}`)
 	b.click("nav-sandbox")
-	b.waitJS("a failure and the basic policy", accountRow("fred")+`.includes('1 of') && document.getElementById('sb-policy').value === 'basic'`)
+	b.waitJS("a failure and the basic policy", panelRow("fred")+`.includes('1 of') && document.getElementById('sb-policy').value === 'basic'`)
 	b.click("sb-reset")
-	b.waitJS("reset shown", accountRow("fred")+`.includes('0 of') && document.getElementById('sb-policy').value === 'secure'`)
-	st := sandboxState(t, lab)
-	if fred := account(t, st, "fred"); st.PasswordPolicy != "secure" || fred.ConsecutiveFailedLogins != 0 {
+	b.waitJS("reset shown", panelRow("fred")+`.includes('0 of') && document.getElementById('sb-policy').value === 'secure'`)
+	st := panelState(t, lab)
+	if fred := panelAccount(t, st, "fred"); st.PasswordPolicy != "secure" || fred.ConsecutiveFailedLogins != 0 {
 		t.Errorf("after #sb-reset: policy %q, fred's failures %d; want secure, 0", st.PasswordPolicy, fred.ConsecutiveFailedLogins)
 	}
 }
@@ -230,18 +245,19 @@ func TestSandboxPanelSwitches(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.id, func(t *testing.T) {
-			if got := tc.read(sandboxState(t, lab)); got == tc.want {
+			defer b.as(t)()
+			if got := tc.read(panelState(t, lab)); got == tc.want {
 				t.Fatalf("%s is already %v before the click", tc.id, got)
 			}
 			b.toggle(tc.id)
 			b.waitJS(tc.id+" shown", fmt.Sprintf(`document.getElementById(%q).checked === %v && !document.getElementById(%q).disabled`, tc.id, tc.want, tc.id))
-			if got := tc.read(sandboxState(t, lab)); got != tc.want {
+			if got := tc.read(panelState(t, lab)); got != tc.want {
 				t.Errorf("after toggling #%s the sandbox says %v; want %v", tc.id, got, tc.want)
 			}
 		})
 	}
 	// Basic auth switched off keeps the allow-list: admin still gets in.
-	if st := sandboxState(t, lab); len(st.BasicAuth.AllowedUsers) == 0 {
+	if st := panelState(t, lab); len(st.BasicAuth.AllowedUsers) == 0 {
 		t.Errorf("basic auth switched off with an empty allow-list: %+v", st.BasicAuth)
 	}
 }
@@ -267,13 +283,24 @@ func TestSandboxPanelOtherTarget(t *testing.T) {
 func TestPanelPagesFitAPhone(t *testing.T) {
 	lab, b := flowBrowser(t)
 	b.run("phone viewport", chromedp.EmulateViewport(390, 844))
-	for _, page := range []string{"sandbox", "password"} {
+	for _, page := range []string{"password", "sandbox"} {
 		t.Run(page, func(t *testing.T) {
+			defer b.as(t)()
 			b.open(lab.Page(page))
 			if page == "sandbox" {
 				b.waitJS("accounts", `document.querySelectorAll('#sb-accounts tbody tr').length >= 4`)
 			} else {
 				b.waitText("policy", "at least 10 characters")
+				// A select keeps its width and cuts its text: each mode's
+				// label must fit inside, beside the arrow.
+				var fits bool
+				b.eval(`(() => { const s = document.getElementById('pw-mode'), cs = getComputedStyle(s);
+					const c = document.createElement('canvas').getContext('2d'); c.font = cs.font;
+					const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+					return Array.from(s.options).every(o => c.measureText(o.text).width <= room) })()`, &fits)
+				if !fits {
+					t.Errorf("#pw-mode cuts its options' text at 390 px")
+				}
 			}
 			// Every element inside the screen, the visually hidden column
 			// heads of the accounts table excepted (clipped to nothing).

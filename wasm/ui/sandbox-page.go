@@ -64,13 +64,13 @@ func (p *sandboxPage) body() []app.UI {
 	off := !live() || !ok || p.s.status != loaded
 	return []app.UI{
 		app.H2().Text("Accounts"),
-		note("Log in with these anywhere in the lab; the counts follow every answer of the sandbox. CAPTCHA also ends with a browser login on the sandbox's /login.jsp that answers the word it shows, as on Jira."),
+		sbNote("Log in with these anywhere in the lab; the counts follow every answer of the sandbox. CAPTCHA also ends with a browser login on the sandbox's /login.jsp that answers the word it shows, as on Jira."),
 		app.Table().ID("sb-accounts").Class("results sb-accounts").Body(
-			app.THead().Body(app.Tr().Body(app.Range(accountColumns).Slice(func(i int) app.UI { return app.Th().Text(accountColumns[i]) }))),
+			app.THead().Body(app.Tr().Body(app.Range(sbColumns).Slice(func(i int) app.UI { return app.Th().Text(sbColumns[i]) }))),
 			app.TBody().Body(p.accountRows()...),
 		),
 		app.If(d.Face != "cloud", p.serverControls(off)...),
-		app.If(d.Face == "cloud", note("The password policy and the administrator's switches belong to Jira Server / Data Center: choose the sandbox upstream to see them.")),
+		app.If(d.Face == "cloud", sbNote("The password policy and the administrator's switches belong to Jira Server / Data Center: choose the sandbox upstream to see them.")),
 		app.H2().Text("Sessions"),
 		app.P().ID("sb-sessions").Class("note").Text(itoa(d.Sessions) + " session(s) open. Ending them is what Jira's idle timeout does: the next request with an old cookie answers as for no one. Reset brings back the first state: no sessions or tokens, no failed logins, the Secure policy, basic auth allowed and no rate limit."),
 		app.Div().Class("row").Body(
@@ -84,27 +84,27 @@ func (p *sandboxPage) body() []app.UI {
 // policy preset and the administrator's switches.
 func (p *sandboxPage) serverControls(off bool) []app.UI {
 	d := p.s.data
-	rl := rateLimitOrDefault(d.RateLimit)
+	rl := sbBucket(d.RateLimit)
 	return []app.UI{
 		app.H2().Text("Password policy"),
 		field("sb-policy", "Preset", app.Select().ID("sb-policy").Disabled(off || p.busy.on["sb-policy"]).OnChange(p.onPolicy).Body(
-			app.Range(policyPresets).Slice(func(i int) app.UI {
-				v := policyPresets[i]
+			app.Range(sbPresets).Slice(func(i int) app.UI {
+				v := sbPresets[i]
 				return app.Option().Value(v).Selected(d.PasswordPolicy == v).Text(v)
 			}),
 		)),
-		note("Jira's default is disabled. Custom chosen here takes Jira's defaults (8 to 255 characters, not similar to the user); set its counts with curl (README). The rules show on the Password policy page."),
+		sbNote("Jira's default is disabled. Custom chosen here takes Jira's defaults (8 to 255 characters, not similar to the user); set its counts with curl (README). The rules show on the Password policy page."),
 		app.H2().Text("Administrator's switches"),
 		p.check("sb-basic-auth", "Basic authentication with passwords allowed", d.BasicAuth.Enabled, off, p.onBasicAuth),
-		note("Off: basic auth with a password answers 403 for everyone but " + strings.Join(allowedOrDefault(d.BasicAuth.AllowedUsers), ", ") + " (the allow-list; change it with curl, README), as a Data Center administrator can set it; tokens and the session still work."),
+		sbNote("Off: basic auth with a password answers 403 for everyone but " + strings.Join(sbAllowed(d.BasicAuth.AllowedUsers), ", ") + " (the allow-list; change it with curl, README), as a Data Center administrator can set it; tokens and the session still work."),
 		p.check("sb-rate-limit", "Rate limiting", d.RateLimit.Enabled, off, p.onRateLimit),
-		note("On: each user has a bucket of " + itoa(rl.Capacity) + " requests, refilled by " + itoa(rl.FillRate) + " every " +
+		sbNote("On: each user has a bucket of " + itoa(rl.Capacity) + " requests, refilled by " + itoa(rl.FillRate) + " every " +
 			itoa(rl.IntervalSeconds) + " s (set others with curl, README); past it Jira answers 429 with Retry-After, and every answer carries X-RateLimit-* headers (Data Center 8.6+)."),
 	}
 }
 
-// note is a muted sentence of explanation.
-func note(text string) app.UI { return app.P().Class("note").Text(text) }
+// sbNote is a muted sentence of explanation.
+func sbNote(text string) app.UI { return app.P().Class("note").Text(text) }
 
 // check is one of the panel's checkboxes, busy while its call runs.
 func (p *sandboxPage) check(id, label string, on, off bool, h app.EventHandler) app.UI {
@@ -119,20 +119,20 @@ func (p *sandboxPage) control(id, label string, off bool, h app.EventHandler) ap
 	return button(id, p.busy.label(id, label, "Sending…"), off || p.busy.on[id]).Class("secondary").OnClick(h)
 }
 
-// cell is the account table's cell of column i; at phone width it names
+// sbCell is the account table's cell of column i; at phone width it names
 // its column (data-label, see lab.css).
-func cell(i int, class, text string) app.UI {
-	return app.Td().DataSet("label", accountColumns[i]).Class(class).Text(text)
+func sbCell(i int, class, text string) app.UI {
+	return app.Td().DataSet("label", sbColumns[i]).Class(class).Text(text)
 }
 
-var accountColumns = []string{"User", "Password", "Kind", "What it demonstrates", "Failed logins", "CAPTCHA"}
+var sbColumns = []string{"User", "Password", "Kind", "What it demonstrates", "Failed logins", "CAPTCHA"}
 
-// policyPresets are the presets of Jira's admin screen (seed 004,
+// sbPresets are the presets of Jira's admin screen (seed 004,
 // JIRA-FACTS.md "Password policy").
-var policyPresets = []string{"disabled", "basic", "secure", "custom"}
+var sbPresets = []string{"disabled", "basic", "secure", "custom"}
 
-// kindLine says in one line what an account of the kind demonstrates.
-func kindLine(kind string) string {
+// sbKindLine says in one line what an account of the kind demonstrates.
+func sbKindLine(kind string) string {
 	switch kind {
 	case "user":
 		return "an ordinary user: basic auth and session logins work (seeds 000, 001)"
@@ -146,9 +146,9 @@ func kindLine(kind string) string {
 	return ""
 }
 
-// rateLimitOrDefault fills a bucket never set with the contract's example
+// sbBucket fills a bucket never set with the contract's example
 // (10 requests, 1 more every second), so turning the switch on limits.
-func rateLimitOrDefault(rl contract.SandboxRateLimit) contract.SandboxRateLimit {
+func sbBucket(rl contract.SandboxRateLimit) contract.SandboxRateLimit {
 	if rl.Capacity <= 0 || rl.FillRate <= 0 || rl.IntervalSeconds <= 0 {
 		rl.Capacity, rl.FillRate, rl.IntervalSeconds = 10, 1, 1
 	}
@@ -170,7 +170,7 @@ func (p *sandboxPage) accountRows() []app.UI {
 		if d.CaptchaAfter > 0 && u.Kind != "sso" {
 			failed += " of " + itoa(d.CaptchaAfter)
 		}
-		line := kindLine(u.Kind)
+		line := sbKindLine(u.Kind)
 		if u.Kind == "user" && d.CaptchaAfter > 0 {
 			line += "; " + itoa(d.CaptchaAfter) + " wrong passwords in a row turn CAPTCHA on"
 		}
@@ -180,9 +180,9 @@ func (p *sandboxPage) accountRows() []app.UI {
 		}
 		id := "sb-captcha-reset-" + u.Name
 		rows[i] = app.Tr().Body(
-			cell(0, "mono", u.Name), cell(1, "mono", u.Password), cell(2, "", u.Kind), cell(3, "", line),
-			cell(4, "sb-failed", failed),
-			app.Td().DataSet("label", accountColumns[5]).Class("sb-captcha "+captcha).Body(
+			sbCell(0, "mono", u.Name), sbCell(1, "mono", u.Password), sbCell(2, "", u.Kind), sbCell(3, "", line),
+			sbCell(4, "sb-failed", failed),
+			app.Td().DataSet("label", sbColumns[5]).Class("sb-captcha "+captcha).Body(
 				app.Text(captcha),
 				app.If(u.CaptchaRequired || u.ConsecutiveFailedLogins > 0,
 					button(id, "Reset "+u.Name, p.busy.on[id]).Class("secondary").DataSet("user", u.Name).OnClick(p.onCaptchaReset)),
@@ -218,14 +218,14 @@ func (p *sandboxPage) onPolicy(ctx app.Context, e app.Event) {
 
 // onBasicAuth turns the switch as it stands on screen, keeping the allow-list.
 func (p *sandboxPage) onBasicAuth(ctx app.Context, e app.Event) {
-	body := contract.SandboxBasicAuth{Enabled: ctx.JSSrc().Get("checked").Bool(), AllowedUsers: allowedOrDefault(sandbox.data.BasicAuth.AllowedUsers)}
+	body := contract.SandboxBasicAuth{Enabled: ctx.JSSrc().Get("checked").Bool(), AllowedUsers: sbAllowed(sandbox.data.BasicAuth.AllowedUsers)}
 	sandboxControl(ctx, "PUT", sbBasicAuth, body, "sb-basic-auth")
 }
 
-// allowedOrDefault keeps the administrator allowed when no list was set
+// sbAllowed keeps the administrator allowed when no list was set
 // (the contract's example), so switching basic auth off locks no one out
 // of the lesson.
-func allowedOrDefault(users []string) []string {
+func sbAllowed(users []string) []string {
 	if len(users) == 0 {
 		return []string{"admin"}
 	}
@@ -234,7 +234,7 @@ func allowedOrDefault(users []string) []string {
 
 // onRateLimit turns the switch as it stands on screen, keeping the bucket.
 func (p *sandboxPage) onRateLimit(ctx app.Context, e app.Event) {
-	body := rateLimitOrDefault(sandbox.data.RateLimit)
+	body := sbBucket(sandbox.data.RateLimit)
 	body.Enabled = ctx.JSSrc().Get("checked").Bool()
 	sandboxControl(ctx, "PUT", sbRateLimit, body, "sb-rate-limit")
 }
