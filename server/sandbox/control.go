@@ -24,7 +24,8 @@ func controlEndpoint(fn func(*call)) *endpoint {
 }
 
 // handleControlReset handles POST /_sandbox/reset: the initial state (no
-// sessions or tokens, no failed logins, Secure password policy).
+// sessions or tokens, no failed logins, Secure password policy, basic
+// authentication on, rate limiting off).
 func handleControlReset(c *call) {
 	c.s.store.reset()
 	c.writeJSON(http.StatusOK, map[string]bool{"reset": true})
@@ -174,7 +175,8 @@ func handleControlExpireSessions(c *call) {
 	c.writeJSON(http.StatusOK, map[string]int{"expiredSessions": c.s.store.expireSessions()})
 }
 
-// handleControlState handles GET /_sandbox/state: counters for demos and tests.
+// handleControlState handles GET /_sandbox/state: the accounts and their
+// counters, the policy and the administrator's switches (contract.SandboxState).
 func handleControlState(c *call) {
 	c.writeJSON(http.StatusOK, c.s.store.state())
 }

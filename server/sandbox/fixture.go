@@ -36,6 +36,29 @@ func (a *account) passwordIs(pw string) bool {
 	return !a.SSO && subtle.ConstantTimeCompare([]byte(pw), []byte(a.Password)) == 1
 }
 
+// listedPassword is the password the contract lists for a, which the
+// sandbox's state shows learners. For an SSO account it is the listed one,
+// which matches nothing (passwordIs): that is the account's lesson.
+func (a *account) listedPassword() string {
+	if a.SSO {
+		return a.Name
+	}
+	return a.Password
+}
+
+// kind names what a demonstrates, as GET /_sandbox/state reports it.
+func (a *account) kind() string {
+	switch {
+	case a.Admin:
+		return "admin"
+	case a.Unverified:
+		return "unverified"
+	case a.SSO:
+		return "sso"
+	}
+	return "user"
+}
+
 // accountByName finds an account; Jira user names are case-insensitive.
 func accountByName(name string) *account {
 	for _, a := range accounts {

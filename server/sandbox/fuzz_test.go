@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -156,6 +157,58 @@ func FuzzDecodeCaptchaReset(f *testing.F) {
 		}
 		if name == "" {
 			t.Fatal("accepted an empty username")
+		}
+	})
+}
+
+func FuzzDecodeBasicAuth(f *testing.F) {
+	addJSONSeeds(f, `{"enabled":false,"allowedUsers":["admin"]}`, `{"enabled":true}`, `{"allowedUsers":["FRED","fred"]}`,
+		`{"allowedUsers":["bob"]}`, `{"enabled":null}`, `{"allowedUsers":[1]}`, `{"enabled":"no"}`)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := decodeBasicAuth(data)
+		if err != nil {
+			checkDecodeErr(t, err)
+			return
+		}
+		if p.enabled == nil && p.allowedUsers == nil {
+			t.Fatal("accepted a body that changes nothing")
+		}
+		seen := map[string]bool{}
+		for _, u := range p.allowedUsers {
+			if a := accountByName(u); a == nil || a.Name != u || seen[u] {
+				t.Fatalf("accepted allow-list %q", p.allowedUsers)
+			}
+			seen[u] = true
+		}
+	})
+}
+
+func FuzzDecodeRateLimit(f *testing.F) {
+	addJSONSeeds(f, `{"enabled":true,"capacity":10,"fillRate":1,"intervalSeconds":1}`, `{"capacity":0}`, `{"fillRate":-1}`,
+		`{"intervalSeconds":86401}`, `{"capacity":1.5}`, `{"capacity":99999999999999999999}`, `{"capacity":2,"fillRate":5}`)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := decodeRateLimit(data)
+		if err != nil {
+			checkDecodeErr(t, err)
+			return
+		}
+		rl := p.over(defaultRateLimit)
+		if err := checkRateLimit(rl); err != nil {
+			checkDecodeErr(t, err)
+			return
+		}
+		if rl.Capacity < 1 || rl.FillRate < 1 || rl.FillRate > rl.Capacity || rl.IntervalSeconds < 1 || rl.IntervalSeconds > maxRateLimitInterval || rl.Capacity > maxRateLimitTokens {
+			t.Fatalf("accepted %+v", rl)
+		}
+		// A bucket under these settings never panics nor overflows, whatever the clock.
+		now := time.Unix(0, 0)
+		b := &bucket{tokens: int64(rl.Capacity), filled: now}
+		for _, d := range []time.Duration{0, time.Second, -time.Hour, 1 << 62} {
+			now = now.Add(d)
+			b.refill(now, rl)
+			if b.tokens < 0 || b.tokens > int64(rl.Capacity) || b.secondsUntilToken(now, rl) < 0 {
+				t.Fatalf("bucket %+v under %+v at %v", b, rl, now)
+			}
 		}
 	})
 }

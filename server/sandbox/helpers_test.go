@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"jiraauthlab/contract"
 )
 
 // fakeClock is a settable Options.Now.
@@ -227,10 +229,19 @@ func (h *harness) runCases(cases []httpCase) {
 	}
 }
 
-// errorBody checks that r is Jira's error body ({"errorMessages":…}) or the
-// REST plugin's ({"message":…,"status-code":…}).
+// errorBody checks that r is Jira's error body ({"errorMessages":…}), the
+// REST plugin's ({"message":…,"status-code":…}), or the message alone that
+// the basic-auth switch and the rate limiter answer ({"message":…}).
 func (r resp) errorBody(t *testing.T) {
 	t.Helper()
+	if r.status == http.StatusTooManyRequests || strings.HasPrefix(r.body, `{"message":`) && !strings.Contains(r.body, `"status-code":`) {
+		var e map[string]string
+		r.decode(t, &e)
+		if len(e) != 1 || e["message"] == "" {
+			t.Fatalf("not a {\"message\":…} body: %s", r.body)
+		}
+		return
+	}
 	if strings.Contains(r.body, `"status-code":`) {
 		var e struct {
 			Message    *string `json:"message"`
@@ -243,4 +254,33 @@ func (r resp) errorBody(t *testing.T) {
 		return
 	}
 	r.jiraError(t)
+}
+
+// state reads GET /_sandbox/state, which must decode strictly into the
+// contract's type (no field the page would not know).
+func (h *harness) state(t *testing.T) contract.SandboxState {
+	t.Helper()
+	res := h.doT(t, req{path: "/_sandbox/state"})
+	if res.status != http.StatusOK {
+		t.Fatalf("GET /_sandbox/state: status %d, body %s", res.status, res.body)
+	}
+	var st contract.SandboxState
+	dec := json.NewDecoder(strings.NewReader(res.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&st); err != nil {
+		t.Fatalf("decode state %s: %v", res.body, err)
+	}
+	return st
+}
+
+// accountIn returns the account name of state s, failing t when it is absent.
+func accountIn(t *testing.T, s contract.SandboxState, name string) contract.SandboxAccount {
+	t.Helper()
+	for _, a := range s.Users {
+		if a.Name == name {
+			return a
+		}
+	}
+	t.Fatalf("state has no account %q: %+v", name, s.Users)
+	return contract.SandboxAccount{}
 }

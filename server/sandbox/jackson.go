@@ -216,4 +216,6 @@ const (
 	beanTokenRequest  = "com.atlassian.pats.rest.RestTokenRequest"
 	beanCaptchaReset  = "sandbox.CaptchaResetRequest"
 	beanPolicySwitch  = "sandbox.PasswordPolicyRequest"
+	beanBasicAuth     = "sandbox.BasicAuthRequest"
+	beanRateLimit     = "sandbox.RateLimitRequest"
 )

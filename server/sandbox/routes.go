@@ -88,6 +88,8 @@ func (s *Sandbox) routeTable() []route {
 		{"/_sandbox/password-policy", methods{"GET": ctl(handleControlPolicy), "PUT": ctl(handleControlPolicy)}},
 		{"/_sandbox/expire-sessions", methods{"POST": ctl(handleControlExpireSessions)}},
 		{"/_sandbox/state", methods{"GET": ctl(handleControlState)}},
+		{"/_sandbox/basic-auth", methods{"GET": ctl(handleControlBasicAuth), "PUT": ctl(handleControlBasicAuth)}},
+		{"/_sandbox/rate-limit", methods{"GET": ctl(handleControlRateLimit), "PUT": ctl(handleControlRateLimit)}},
 	}
 	routes := make([]route, 0, len(table))
 	for _, t := range table {

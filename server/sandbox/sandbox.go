@@ -1,7 +1,9 @@
 // Package sandbox is an in-memory Jira Server that answers every authentication flow
 // of the lab's seed documents the way real Jira does: basic auth, personal access
 // tokens, cookie sessions, CAPTCHA, form-token (XSRF) checks, a simulated SSO login,
-// and the password-policy resource, over a small fixed set of issues.
+// and the password-policy resource, over a small fixed set of issues — and two
+// switches of a Data Center administrator: basic authentication disabled with an
+// allow-list (switches.go), and rate limiting (ratelimit.go).
 //
 // It is a demo and test double, not a Jira: state lives in memory, resets on
 // POST /_sandbox/reset, and is bounded (sessions, tokens and request bodies are capped).
@@ -135,9 +137,12 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // serve runs c through the stages of Jira's request handling, in Jira's
-// order, after the sandbox's own Host check (hostPolicy): the body cap; Seraph's filters, which authenticate before anything
-// is routed (so a valid login to an unknown path is a 404 for that user,
-// and bad credentials are refused before the path is even looked at); then
+// order, after the sandbox's own Host check (hostPolicy): the body cap;
+// the administrator's basic-auth switch (switches.go); Seraph's filters,
+// which authenticate before anything is routed (so a valid login to an
+// unknown path is a 404 for that user, and bad credentials are refused
+// before the path is even looked at); the rate limiter, which needs the
+// user (ratelimit.go); then
 // Jersey's routing (404, 405) and media-type matching (415); then the
 // resource's XSRF filter; then the resource.
 func (s *Sandbox) serve(c *call) {
@@ -156,7 +161,7 @@ func (s *Sandbox) serve(c *call) {
 	rt, params := s.match(c.path)
 	c.params = params
 	ep := rt.endpoint(r.Method)
-	if !c.authenticateFor(ep) {
+	if !c.authenticateFor(ep) || !c.rateLimitPasses() {
 		return
 	}
 	switch {
@@ -184,6 +189,9 @@ func (c *call) authenticateFor(ep *endpoint) bool {
 		mode = ep.auth
 	case c.isControl():
 		mode = authSkip
+	}
+	if mode != authSkip && !c.basicAuthPasses() {
+		return false
 	}
 	switch mode {
 	case authFull:

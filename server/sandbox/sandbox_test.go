@@ -41,11 +41,18 @@ func TestControlEndpoints(t *testing.T) {
 	h.do(req{method: "PUT", path: "/_sandbox/password-policy", header: jsonHeader, body: `{"preset":"basic"}`})
 
 	// Two sessions: the login, and the basic-auth call that created the token.
-	want{status: 200, body: []string{`"sessions":2`, `"tokens":1`, `"passwordPolicy":"basic"`,
-		`{"name":"admin","consecutiveFailedLogins":1,"captchaRequired":false`}}.check(t, "state", h.do(req{path: "/_sandbox/state"}))
+	st := h.state(t)
+	if st.Sessions != 2 || st.Tokens != 1 || st.PasswordPolicy != "basic" {
+		t.Errorf("state: sessions %d, tokens %d, policy %q; want 2, 1, basic", st.Sessions, st.Tokens, st.PasswordPolicy)
+	}
+	if a := accountIn(t, st, "admin"); a.ConsecutiveFailedLogins != 1 || a.CaptchaRequired {
+		t.Errorf("state: admin %+v; want 1 failed login, no CAPTCHA", a)
+	}
 	want{status: 200, body: []string{`{"reset":true}`}}.check(t, "reset", h.do(req{method: "POST", path: "/_sandbox/reset"}))
-	want{status: 200, body: []string{`"sessions":0`, `"tokens":0`, `"passwordPolicy":"secure"`, `"consecutiveFailedLogins":0`}}.check(t, "state after reset",
-		h.do(req{path: "/_sandbox/state"}))
+	st = h.state(t)
+	if st.Sessions != 0 || st.Tokens != 0 || st.PasswordPolicy != "secure" || accountIn(t, st, "admin").ConsecutiveFailedLogins != 0 {
+		t.Errorf("state after reset: %+v; want no sessions, no tokens, secure, no failures", st)
+	}
 	want{status: 401}.check(t, "session ended by reset", h.do(req{path: "/rest/api/2/myself", cookie: sid}))
 
 	// Reset also restores Fred's login history.

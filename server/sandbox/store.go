@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"jiraauthlab/contract"
 )
 
 // store holds all mutable state of the sandbox behind one mutex: login
@@ -30,6 +32,12 @@ type store struct {
 	tokens   map[[sha256.Size]byte]*token
 	tokenSeq int
 	policy   passwordPolicy
+
+	// The Data Center administrator's switches (switches.go) and the
+	// rate limiter's buckets, one per account name (ratelimit.go).
+	basicAuth contract.SandboxBasicAuth
+	rateLimit contract.SandboxRateLimit
+	buckets   map[string]*bucket
 }
 
 // loginState is an account's login history, as Jira's LoginInfo reports it.
@@ -120,6 +128,9 @@ func (st *store) resetLocked() {
 	st.tokens = make(map[[sha256.Size]byte]*token)
 	st.tokenSeq = 0
 	st.policy = presetPolicy(presetSecure)
+	st.basicAuth = defaultBasicAuth()
+	st.rateLimit = defaultRateLimit
+	st.buckets = make(map[string]*bucket)
 }
 
 // loginOutcome is the result of checking credentials.
@@ -483,32 +494,30 @@ func (st *store) setPolicy(p passwordPolicy) {
 	st.policy = p
 }
 
-// stateView is GET /_sandbox/state: what a demo or test may want to see.
-type stateView struct {
-	Sessions       int         `json:"sessions"`
-	Tokens         int         `json:"tokens"`
-	PasswordPolicy string      `json:"passwordPolicy"`
-	Users          []userState `json:"users"`
-}
-
-type userState struct {
-	Name                   string `json:"name"`
-	ConsecutiveFailedLogin int    `json:"consecutiveFailedLogins"`
-	CaptchaRequired        bool   `json:"captchaRequired"`
-	LoginCount             int    `json:"loginCount"`
-}
-
-func (st *store) state() stateView {
+// state is GET /_sandbox/state: what the lab's /sandbox panel, demos and
+// tests see of the sandbox, in the one type page and sandbox share.
+func (st *store) state() contract.SandboxState {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	v := stateView{Sessions: st.lru.Len(), Tokens: len(st.tokens), PasswordPolicy: st.policy.Preset}
+	v := contract.SandboxState{
+		Face:           "server",
+		Sessions:       st.lru.Len(),
+		Tokens:         len(st.tokens),
+		PasswordPolicy: st.policy.Preset,
+		CaptchaAfter:   st.captchaLimit,
+		Users:          make([]contract.SandboxAccount, 0, len(accounts)),
+		BasicAuth:      st.basicAuthLocked(),
+		RateLimit:      st.rateLimit,
+	}
 	for _, a := range accounts {
 		ls := st.logins[a.Name]
-		v.Users = append(v.Users, userState{
-			Name:                   a.Name,
-			ConsecutiveFailedLogin: ls.consecutive,
-			CaptchaRequired:        ls.consecutive >= st.captchaLimit,
-			LoginCount:             ls.loginCount,
+		v.Users = append(v.Users, contract.SandboxAccount{
+			Name:                    a.Name,
+			Password:                a.listedPassword(),
+			Kind:                    a.kind(),
+			ConsecutiveFailedLogins: ls.consecutive,
+			CaptchaRequired:         ls.consecutive >= st.captchaLimit,
+			LoginCount:              ls.loginCount,
 		})
 	}
 	return v
