@@ -16,10 +16,25 @@ import (
 // The /sandbox panel (issue 16) and what it changes on the other pages,
 // against the real binary and its built-in sandbox.
 
-// panelState reads GET /_sandbox/state straight from the sandbox.
-func panelState(t *testing.T, lab *labProcess) contract.SandboxState {
+// visitor is the page's sandbox visitor id (CONTRACT.md, "Per-visitor
+// sandbox"), "" while the page has none: a request to the sandbox's own
+// port reaches the learner's state only with it, as the log's curl does.
+func (b *browser) visitor() string {
+	b.t.Helper()
+	var id string
+	b.eval(`(() => { const v = localStorage.getItem('lab.visitor') || ''; try { return String(JSON.parse(v)) } catch (e) { return v } })()`, &id)
+	return id
+}
+
+// panelState reads GET /_sandbox/state straight from the sandbox, as the
+// browser b's visitor.
+func panelState(t *testing.T, lab *labProcess, b *browser) contract.SandboxState {
 	t.Helper()
-	resp := get(t, lab.SandboxURL+"_sandbox/state")
+	var header []string
+	if id := b.visitor(); id != "" {
+		header = []string{"X-Sandbox-Visitor", id}
+	}
+	resp := get(t, lab.SandboxURL+"_sandbox/state", header...)
 	var st contract.SandboxState
 	if resp.StatusCode != 200 {
 		t.Fatalf("GET /_sandbox/state = %d", resp.StatusCode)
@@ -51,14 +66,18 @@ func panelAccount(t *testing.T, st contract.SandboxState, name string) contract.
 	return contract.SandboxAccount{}
 }
 
-// panelPut sends a control call to the sandbox itself, as curl would.
-func panelPut(t *testing.T, lab *labProcess, path, body string) {
+// panelPut sends a control call to the sandbox itself, as curl would, for
+// the browser b's visitor.
+func panelPut(t *testing.T, lab *labProcess, b *browser, path, body string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPut, lab.SandboxURL+strings.TrimPrefix(path, "/"), strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if id := b.visitor(); id != "" {
+		req.Header.Set("X-Sandbox-Visitor", id)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("PUT %s: %v", path, err)
@@ -117,7 +136,7 @@ func TestSandboxPanelAccounts(t *testing.T) {
 	b.waitJS("fred at 3 of 3 with CAPTCHA on", panelRow("fred")+`.includes('3 of 3') && `+panelRow("fred")+`.includes('on')`)
 	b.click("sb-captcha-reset-fred")
 	b.waitJS("fred cleared", panelRow("fred")+`.includes('0 of 3') && `+panelRow("fred")+`.includes('off')`)
-	if fred := panelAccount(t, panelState(t, lab), "fred"); fred.CaptchaRequired {
+	if fred := panelAccount(t, panelState(t, lab, b), "fred"); fred.CaptchaRequired {
 		t.Errorf("after the panel's reset the sandbox still requires CAPTCHA: %+v", fred)
 	}
 	// The reset is the learner's request: it is in the log.
@@ -159,14 +178,14 @@ func TestPasswordPolicyFollowsSwitches(t *testing.T) {
 
 	t.Run("switched by curl, seen on focus", func(t *testing.T) {
 		defer b.as(t)()
-		panelPut(t, lab, "_sandbox/password-policy", `{"preset":"secure"}`)
+		panelPut(t, lab, b, "_sandbox/password-policy", `{"preset":"secure"}`)
 		b.eval(`window.dispatchEvent(new Event('focus')), true`, nil)
 		b.waitText("policy", "at least 10 characters")
 	})
 
 	t.Run("switched by curl, seen on coming back", func(t *testing.T) {
 		defer b.as(t)()
-		panelPut(t, lab, "_sandbox/password-policy", `{"preset":"disabled"}`)
+		panelPut(t, lab, b, "_sandbox/password-policy", `{"preset":"disabled"}`)
 		b.click("nav-session")
 		b.waitJS("session page", `document.getElementById('login') !== null`)
 		b.click("nav-password")
@@ -175,7 +194,7 @@ func TestPasswordPolicyFollowsSwitches(t *testing.T) {
 
 	t.Run("a verdict naming a rule not shown", func(t *testing.T) {
 		defer b.as(t)()
-		panelPut(t, lab, "_sandbox/password-policy", `{"preset":"basic"}`)
+		panelPut(t, lab, b, "_sandbox/password-policy", `{"preset":"basic"}`)
 		b.setInput("pw-new", "ab")
 		b.waitText("policy", "at least 8 characters")
 		b.waitJS("the verdict's rule unmet", `Array.from(document.querySelectorAll('#policy li.unmet')).some(li => li.textContent.includes('at least 8 characters'))`)
@@ -221,12 +240,12 @@ func TestSandboxPanelExpireAndReset(t *testing.T) {
 	}
 
 	b.login("fred", "wrong")
-	panelPut(t, lab, "_sandbox/password-policy", `{"preset":"basic"}`)
+	panelPut(t, lab, b, "_sandbox/password-policy", `{"preset":"basic"}`)
 	b.click("nav-sandbox")
 	b.waitJS("a failure and the basic policy", panelRow("fred")+`.includes('1 of') && document.getElementById('sb-policy').value === 'basic'`)
 	b.click("sb-reset")
 	b.waitJS("reset shown", panelRow("fred")+`.includes('0 of') && document.getElementById('sb-policy').value === 'secure'`)
-	st := panelState(t, lab)
+	st := panelState(t, lab, b)
 	if fred := panelAccount(t, st, "fred"); st.PasswordPolicy != "secure" || fred.ConsecutiveFailedLogins != 0 {
 		t.Errorf("after #sb-reset: policy %q, fred's failures %d; want secure, 0", st.PasswordPolicy, fred.ConsecutiveFailedLogins)
 	}
@@ -246,18 +265,18 @@ func TestSandboxPanelSwitches(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.id, func(t *testing.T) {
 			defer b.as(t)()
-			if got := tc.read(panelState(t, lab)); got == tc.want {
+			if got := tc.read(panelState(t, lab, b)); got == tc.want {
 				t.Fatalf("%s is already %v before the click", tc.id, got)
 			}
 			b.toggle(tc.id)
 			b.waitJS(tc.id+" shown", fmt.Sprintf(`document.getElementById(%q).checked === %v && !document.getElementById(%q).disabled`, tc.id, tc.want, tc.id))
-			if got := tc.read(panelState(t, lab)); got != tc.want {
+			if got := tc.read(panelState(t, lab, b)); got != tc.want {
 				t.Errorf("after toggling #%s the sandbox says %v; want %v", tc.id, got, tc.want)
 			}
 		})
 	}
 	// Basic auth switched off keeps the allow-list: admin still gets in.
-	if st := panelState(t, lab); len(st.BasicAuth.AllowedUsers) == 0 {
+	if st := panelState(t, lab, b); len(st.BasicAuth.AllowedUsers) == 0 {
 		t.Errorf("basic auth switched off with an empty allow-list: %+v", st.BasicAuth)
 	}
 }
