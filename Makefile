@@ -32,7 +32,7 @@ define ensure_cmd
 	  fi; }
 endef
 
-.PHONY: help build wasm run test fuzz load vet staticcheck unit clients tools brotli chromium nginx binaryen node pyjira bench bench-smoke clean
+.PHONY: help build wasm run test fuzz load vet staticcheck unit axe clients tools brotli chromium nginx binaryen node pyjira bench bench-smoke clean
 
 help:
 	@echo "make run    build everything and start the lab (app :8080, sandbox :8090)"
@@ -82,9 +82,21 @@ $(STATICCHECK):
 	GOFLAGS= GOBIN=$(GOBIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 # Unit, race, fuzz seed corpora and the browser end-to-end tests (server/e2e,
-# which drive the binary built above in headless Chromium).
-unit: build chromium
+# which drive the binary built above in headless Chromium, and run axe-core
+# in every page).
+unit: build chromium axe
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+# axe-core, the accessibility engine the browser tests inject into each page,
+# pinned by server/e2e/axe/package-lock.json; npm ci again only when the lock
+# file changes.
+AXE_JS := server/e2e/axe/node_modules/axe-core/axe.min.js
+
+axe: $(AXE_JS)
+
+$(AXE_JS): server/e2e/axe/package-lock.json | node
+	cd server/e2e/axe && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # The real client libraries' flows against the sandbox (server/sandbox/clients,
 # its own module, so go-jira stays out of the product's go.mod): go-jira in
@@ -117,7 +129,7 @@ bench: build brotli chromium nginx binaryen
 bench-smoke: build brotli chromium nginx
 	cd server/bench && $(GO) test -race -count=1 -timeout 5m ./...
 
-tools: brotli chromium nginx binaryen node pyjira $(STATICCHECK)
+tools: brotli chromium nginx binaryen node axe pyjira $(STATICCHECK)
 
 brotli:
 	$(call ensure_cmd,brotli,brotli)
@@ -148,4 +160,4 @@ pyjira:
 	  fi; }
 
 clean:
-	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz .testout
+	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz .testout server/e2e/axe/node_modules

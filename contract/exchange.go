@@ -42,6 +42,7 @@ type Exchange struct {
 	ID             int
 	Method         string
 	Path           string   // upstream path + query as sent, e.g. "/rest/auth/1/session"
+	Typed          string   `json:",omitempty"` // the path as typed, when the browser sent another (dot segments resolved)
 	Target         string   // upstream name, e.g. "sandbox"
 	TargetURL      string   // upstream base URL, e.g. "http://127.0.0.1:8090"
 	Sandbox        bool     // the target is a built-in sandbox

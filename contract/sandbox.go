@@ -22,6 +22,9 @@ type SandboxAccount struct {
 	ConsecutiveFailedLogins int    `json:"consecutiveFailedLogins"`
 	CaptchaRequired         bool   `json:"captchaRequired"`
 	LoginCount              int    `json:"loginCount"`
+	// AccountID is the account's Atlassian accountId on the Cloud face,
+	// where Name is its e-mail address; absent on the Server face.
+	AccountID string `json:"accountId,omitempty"`
 }
 
 // SandboxBasicAuth is the Data Center switch "basic authentication with

@@ -19,9 +19,10 @@ var pageIDs = map[string][]string{
 	"token":    {"token-username", "token-password", "token-name", "token-days", "token-create", "token-value", "token-use", "token-revoke"},
 	"console": {"console-method", "console-path", "console-headers", "console-body", "console-auth", "console-browser-ua", "console-send",
 		"curl-import", "curl-import-apply"},
+	"learn": {"tours"},
 }
 
-var layoutIDs = []string{"target", "exchanges", "diagnosis", "nav-session", "nav-basic", "nav-password", "nav-token", "nav-console", "version"}
+var layoutIDs = []string{"target", "exchanges", "diagnosis", "diagnosis-summary", "session-state", "sequence", "nav-learn", "nav-session", "nav-basic", "nav-password", "nav-token", "nav-console", "version"}
 
 func TestEveryRouteBootsWithItsLayout(t *testing.T) {
 	lab := startLab(t)
@@ -33,6 +34,7 @@ func TestEveryRouteBootsWithItsLayout(t *testing.T) {
 		{"password", "password"},
 		{"token", "token"},
 		{"console", "console"},
+		{"learn", "learn"},
 	}
 	for _, rt := range routes {
 		b.open(lab.Page(rt.path))
@@ -111,11 +113,11 @@ func TestUpstreamPickerListsConfiguredUpstreams(t *testing.T) {
 	b := newBrowser(t)
 	b.open(lab.Page("basic"))
 	var values []string
-	b.run("wait for upstreams", chromedp.Poll(`document.querySelectorAll('#target option').length === 3 && !document.getElementById('target').disabled`, nil,
+	b.run("wait for upstreams", chromedp.Poll(`document.querySelectorAll('#target option').length === 4 && !document.getElementById('target').disabled`, nil,
 		chromedp.WithPollingTimeout(20*time.Second)))
 	b.eval(`Array.from(document.querySelectorAll('#target option')).map(o => o.value)`, &values)
-	if want := []string{"corp", "staging", "sandbox"}; strings.Join(values, ",") != strings.Join(want, ",") {
-		t.Errorf("#target options = %v; want %v (default first, sandbox last)", values, want)
+	if want := []string{"corp", "staging", "sandbox", "sandbox-cloud"}; strings.Join(values, ",") != strings.Join(want, ",") {
+		t.Errorf("#target options = %v; want %v (default first, the sandbox's two faces last)", values, want)
 	}
 	var selected string
 	b.eval(`document.getElementById('target').value`, &selected)
@@ -183,8 +185,8 @@ func TestHealthzAndUpstreamsAPI(t *testing.T) {
 		URL     string
 		Sandbox bool
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&ups); err != nil || len(ups) != 1 || ups[0].Name != "sandbox" || !ups[0].Sandbox ||
-		ups[0].URL+"/" != lab.SandboxURL {
-		t.Errorf("/api/upstreams = %+v (%v); want the sandbox at %s", ups, err, lab.SandboxURL)
+	if err := json.NewDecoder(resp.Body).Decode(&ups); err != nil || len(ups) != 2 || ups[0].Name != "sandbox" || !ups[0].Sandbox ||
+		ups[0].URL+"/" != lab.SandboxURL || ups[1].Name != "sandbox-cloud" || !ups[1].Sandbox || ups[1].URL != lab.SandboxURL+"cloud" {
+		t.Errorf("/api/upstreams = %+v (%v); want the sandbox at %s and its Cloud face under /cloud", ups, err, lab.SandboxURL)
 	}
 }

@@ -17,7 +17,7 @@ func TestJiraAsItReallyIs(t *testing.T) {
 	b.setInput("basic-password", "fred")
 	b.click("basic-send")
 	x := b.waitExchange(1)
-	for _, want := range []string{"200", "User-Agent: JiraAuthLab/", "x-jira-set-cookie: JSESSIONID="} {
+	for _, want := range []string{"HTTP/1.1 200 OK", "GET /rest/api/2/myself HTTP/1.1", "User-Agent: JiraAuthLab/", "\nSet-Cookie: JSESSIONID=", "Set-Cookie as X-Jira-Set-Cookie", "X-AUSERNAME: fred"} {
 		if !strings.Contains(x, want) {
 			t.Errorf("basic GET: the log lacks %q:\n%s", want, x)
 		}

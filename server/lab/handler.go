@@ -32,7 +32,7 @@ type handlerConfig struct {
 type handler struct {
 	cfg     handlerConfig
 	assets  *assets
-	gzPages http.Handler // pages, wrapped by gzipped
+	gzPages http.Handler // servePages, wrapped by gzipped
 	pages   *app.Handler
 	csp     string
 }
@@ -84,8 +84,11 @@ func newHandler(cfg handlerConfig) (*handler, error) {
 			Version:                 a.version,
 			WasmContentLengthHeader: wasmLengthHeader,
 			// go-app's service worker precaches "/" only: the other routes
-			// went to the network on every visit, and failed offline.
-			CacheableResources: pagePaths(cfg.BasePath),
+			// went to the network on every visit, and failed offline. Of the
+			// icons it precaches Default, Large and AppleTouch but not SVG
+			// (v9.8.0 http.go, makeAppWorkerJS), the header's logo: offline,
+			// it showed broken.
+			CacheableResources: append(pagePaths(cfg.BasePath), "/web/icon.svg"),
 			Env:                app.Environment{"LAB_VERSION": cfg.Version},
 			// go-app's loader only asks for the wasm once its deferred scripts
 			// have run (after DOMContentLoaded); the preload starts the download
@@ -95,7 +98,7 @@ func newHandler(cfg handlerConfig) (*handler, error) {
 				`" as="fetch" type="application/wasm" crossorigin>`},
 		},
 	}
-	h.gzPages = gzipped(h.pages)
+	h.gzPages = gzipped(http.HandlerFunc(h.servePages))
 	return h, nil
 }
 
@@ -162,7 +165,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // stripBase removes the base path from r in place and returns the rest; it
-// answers 404 (or the trailing-slash redirect of the base itself) otherwise.
+// answers the not-found page (or the trailing-slash redirect of the base
+// itself) otherwise.
 func (h *handler) stripBase(w http.ResponseWriter, r *http.Request) (string, bool) {
 	base := h.cfg.BasePath
 	if base == "" {
@@ -174,14 +178,14 @@ func (h *handler) stripBase(w http.ResponseWriter, r *http.Request) (string, boo
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, base+"/")
 	if !ok {
-		http.NotFound(w, r)
+		h.serveNotFound(w, r.URL.Path)
 		return "", false
 	}
 	r.URL.Path = "/" + rest
 	if r.URL.RawPath != "" {
 		raw, ok := strings.CutPrefix(r.URL.RawPath, base+"/")
 		if !ok { // the prefix was percent-encoded: not ours
-			http.NotFound(w, r)
+			h.serveNotFound(w, r.URL.Path)
 			return "", false
 		}
 		r.URL.RawPath = "/" + raw

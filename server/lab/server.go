@@ -66,6 +66,13 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 		if !hasName(upstreams, "sandbox") { // a -upstream sandbox=… replaces it
 			upstreams = append(append([]proxy.Upstream(nil), upstreams...), sb)
 		}
+		// The same listener's Cloud face (CONTRACT.md, "Two faces of Jira"):
+		// listing it is also what lets the proxy reach /cloud.
+		if !hasName(upstreams, "sandbox-cloud") {
+			cu := *u
+			cu.Path = "/cloud"
+			upstreams = append(append([]proxy.Upstream(nil), upstreams...), proxy.Upstream{Name: "sandbox-cloud", URL: &cu, Sandbox: true})
+		}
 		s.sandbox = newHTTPServer(s.sbFlight.track(sandbox.New(sandbox.Options{
 			// It answers only to a Host naming this listener: DNS rebinding.
 			Addr:        sbLn.Addr(),

@@ -156,8 +156,8 @@ func TestSandboxReplacedByUpstreamFlag(t *testing.T) {
 	defer resp.Body.Close()
 	var list []contract.Upstream
 	_ = json.NewDecoder(resp.Body).Decode(&list)
-	if len(list) != 2 || list[0].Name != "corp" || list[1].URL != "http://127.0.0.1:9/other" || list[1].Sandbox {
-		t.Errorf("/api/upstreams = %+v; want corp first and the given sandbox= replacing the built-in one", list)
+	if len(list) != 3 || list[0].Name != "corp" || list[1].URL != "http://127.0.0.1:9/other" || list[1].Sandbox || list[2].Name != "sandbox-cloud" {
+		t.Errorf("/api/upstreams = %+v; want corp first, the given sandbox= replacing the built-in one, then the built-in Cloud face", list)
 	}
 }
 

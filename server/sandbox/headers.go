@@ -86,6 +86,11 @@ func (w *stampWriter) WriteHeader(status int) {
 	w.status = status
 	h := w.Header()
 	c := w.c
+	if c.cloud {
+		c.stampCloud(h)
+		w.ResponseWriter.WriteHeader(status)
+		return
+	}
 	setRaw(h, hdrRequestID, c.requestID)
 	setRaw(h, hdrUsername, c.username())
 	if c.sess != nil {

@@ -93,17 +93,22 @@ func (s *Sandbox) routeTable() []route {
 	}
 	routes := make([]route, 0, len(table))
 	for _, t := range table {
-		allowed := make([]string, 0, len(t.m)+1)
-		for m := range t.m {
-			allowed = append(allowed, m)
-		}
-		if t.m[http.MethodGet] != nil {
-			allowed = append(allowed, http.MethodHead) // HEAD is served by GET
-		}
-		sort.Strings(allowed)
-		routes = append(routes, route{segs: splitPath(t.pattern), methods: t.m, allow: strings.Join(allowed, ", ")})
+		routes = append(routes, newRoute(t.pattern, t.m))
 	}
 	return routes
+}
+
+// newRoute is the route of pattern, with the Allow header its methods give.
+func newRoute(pattern string, m methods) route {
+	allowed := make([]string, 0, len(m)+1)
+	for meth := range m {
+		allowed = append(allowed, meth)
+	}
+	if m[http.MethodGet] != nil {
+		allowed = append(allowed, http.MethodHead) // HEAD is served by GET
+	}
+	sort.Strings(allowed)
+	return route{segs: splitPath(pattern), methods: m, allow: strings.Join(allowed, ", ")}
 }
 
 // endpoint returns the endpoint of method (HEAD is served by GET), or nil.
@@ -122,10 +127,15 @@ func (rt *route) endpoint(method string) *endpoint {
 
 // match finds the route of path and its wildcard values (nil: no route).
 func (s *Sandbox) match(path string) (*route, []string) {
+	return matchRoute(s.routes, path)
+}
+
+// matchRoute finds the route of path among routes, and its wildcard values.
+func matchRoute(routes []route, path string) (*route, []string) {
 	segs := canonicalSegs(splitPath(path))
-	for i := range s.routes {
-		if params, ok := matchSegs(s.routes[i].segs, segs); ok {
-			return &s.routes[i], params
+	for i := range routes {
+		if params, ok := matchSegs(routes[i].segs, segs); ok {
+			return &routes[i], params
 		}
 	}
 	return nil, nil

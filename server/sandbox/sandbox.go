@@ -65,7 +65,11 @@ type Sandbox struct {
 	store   *store
 	routes  []route
 	hosts   *hostPolicy
-	formKey []byte // signs logged-out form tokens (formtoken.go)
+	// cloud is the state of the Cloud face under /cloud (cloud.go), and
+	// cloudRoutes its paths: another Jira on the same listener.
+	cloud       *cloudStore
+	cloudRoutes []route
+	formKey     []byte // signs logged-out form tokens (formtoken.go)
 
 	reqSeq    atomic.Uint64 // X-AREQUESTID counter
 	attachSeq atomic.Uint64 // ids of (unstored) attachments
@@ -105,6 +109,8 @@ func New(opts Options) *Sandbox {
 		formKey: newFormKey(),
 	}
 	s.routes = s.routeTable()
+	s.cloud = newCloudStore(opts.Now)
+	s.cloudRoutes = cloudRouteTable()
 	return s
 }
 
@@ -157,6 +163,10 @@ func (s *Sandbox) serve(c *call) {
 	}
 	// The server's own writer, so that an over-long body also closes the connection.
 	r.Body = http.MaxBytesReader(c.w.ResponseWriter, r.Body, s.maxBody)
+	if c.cloud {
+		s.serveCloud(c)
+		return
+	}
 
 	rt, params := s.match(c.path)
 	c.params = params
@@ -242,7 +252,8 @@ type call struct {
 	r      *http.Request
 	w      *stampWriter
 	path   string   // the request path with the /jira alias removed
-	prefix string   // "/jira" when the request came under the alias, else ""
+	prefix string   // "/jira" or "/cloud" when the request came under one, else ""
+	cloud  bool     // for the Cloud face (under /cloud): cloud.go answers it
 	hostOK bool     // the Host header names the sandbox (hostPolicy)
 	base   string   // http://host[/jira], for self links and login-url; "" when !hostOK
 	params []string // wildcard path segments, in pattern order
@@ -250,6 +261,9 @@ type call struct {
 	user *account    // nil = anonymous
 	by   authMethod  // how user was authenticated
 	sess *sessionRef // the caller's session, when one exists
+
+	cuser   *cloudAccount // the Cloud face's caller (then user is its Server twin); nil = anonymous
+	gateway bool          // answered by Cloud's gateway, not by Jira: its headers only (cloud.go)
 
 	loginReason  string // X-Seraph-LoginReason, when authentication was attempted
 	deniedReason string // X-Authentication-Denied-Reason
@@ -260,13 +274,17 @@ func (s *Sandbox) newCall(w http.ResponseWriter, r *http.Request) *call {
 	c := &call{s: s, r: r, path: r.URL.Path}
 	c.w = &stampWriter{ResponseWriter: w, c: c, status: http.StatusOK}
 	prefix := ""
-	if c.path == contextPath || strings.HasPrefix(c.path, contextPath+"/") {
-		prefix = contextPath
-		c.path = strings.TrimPrefix(c.path, contextPath)
-		if c.path == "" {
-			c.path = "/"
+	for _, p := range []string{contextPath, cloudPath} {
+		if c.path == p || strings.HasPrefix(c.path, p+"/") {
+			prefix = p
+			c.path = strings.TrimPrefix(c.path, p)
+			if c.path == "" {
+				c.path = "/"
+			}
+			break
 		}
 	}
+	c.cloud = prefix == cloudPath
 	scheme := "http://"
 	if r.TLS != nil {
 		scheme = "https://"

@@ -11,7 +11,6 @@ import (
 	"jiraauthlab/contract"
 	"jiraauthlab/wasm/cookies"
 	"jiraauthlab/wasm/jira"
-	"jiraauthlab/wasm/mask"
 )
 
 // isCaptcha: AUTHENTICATION_DENIED, or a CAPTCHA named in
@@ -23,33 +22,40 @@ func (r *reading) isCaptcha() bool {
 // captcha: AUTHENTICATION_DENIED, most often CAPTCHA_CHALLENGE.
 func (r *reading) captcha() {
 	x := r.x
+	r.told = true
 	who := orUser(x.Username)
 	denied := x.Header(jira.HeaderDeniedReason)
-	loginURL := jira.LoginURL(denied)
-	headers := "X-Seraph-LoginReason: " + orNone(x.Header(jira.HeaderLoginReason))
-	if denied != "" {
-		headers += " and X-Authentication-Denied-Reason: " + denied
+	if u := jira.LoginURL(denied); isWebURL(u) {
+		r.d.LoginURL = u
+	}
+	header := "X-Seraph-LoginReason: AUTHENTICATION_DENIED"
+	if reason, _, _ := strings.Cut(denied, ";"); strings.TrimSpace(reason) != "" {
+		header = "X-Authentication-Denied-Reason: " + strings.TrimSpace(reason)
 	}
 	if jira.IsCaptcha(denied) {
-		r.set(LevelBad, "CAPTCHA required: Jira refuses every login of "+who+", even with the right password.")
+		r.set(LevelBad, "CAPTCHA required: Jira refuses every login of "+who+", even with the right password, until the CAPTCHA is answered in a browser or an administrator clears it.")
 	} else {
 		r.set(LevelBad, "Login refused without checking the password (AUTHENTICATION_DENIED): most likely CAPTCHA.")
 	}
-	r.add("Jira answered "+strconv.Itoa(x.Status)+" with "+headers+": it refused the login without even checking the password.",
-		"After 3 consecutive failed logins of a user (jira.maximum.authentication.attempts.allowed), Jira's CAPTCHA upon login is triggered: every further login of that user must also type a distorted word shown on the login page, whatever the password.",
-		"A REST client cannot answer a CAPTCHA (seed 001): every REST login and every basic-auth request of "+who+" now fails the same way until the CAPTCHA is cleared.")
+	r.add("Jira answered " + strconv.Itoa(x.Status) + " with " + header + ": after " + strconv.Itoa(captchaLimit) + " failed logins in a row (jira.maximum.authentication.attempts.allowed) it wants the distorted word on its login page, and a REST client cannot answer it (Atlassian's “Cookie-based auth for REST APIs”), so every REST login and every basic-auth request of " + who + " fails this way.")
 	where := "on Jira's login page"
-	if loginURL != "" {
-		where = "at " + loginURL
+	if r.d.LoginURL != "" {
+		where = "at " + r.d.LoginURL
 	}
-	r.add("To clear it, a Jira administrator resets the count (Administration → User management → the user → Reset failed login count), or the user logs in once in the browser " + where + ", answering the CAPTCHA.")
+	r.add("To clear it, log in once in a browser " + where + ", answering the CAPTCHA, or have a Jira administrator reset the count (User management → the user → Reset failed login count).")
 	if x.Sandbox {
-		r.add("On the sandbox, the button below does what the administrator does; or open the login page and type the CAPTCHA word kelpie.")
+		r.add("On the sandbox, the button below does what the administrator does; or type the word kelpie on the login page.")
 		if x.Username != "" {
 			r.d.OfferCaptchaReset, r.d.CaptchaUser = true, x.Username
 		}
 	}
-	r.jiraSays()
+}
+
+// isWebURL reports whether u is an absolute http(s) URL: the only kind the
+// page may turn into a link (a header could name javascript: too).
+func isWebURL(u string) bool {
+	l := strings.ToLower(u)
+	return (strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")) && len(u) > len("https://") && !strings.ContainsAny(u, " \t\r\n\"<>")
 }
 
 // isXSRF: Jira's XSRF filter refused the request, or its web pages' form
@@ -117,10 +123,8 @@ func (r *reading) login() {
 	case 200:
 		r.loginOK()
 	case 409:
-		r.set(LevelWarn, "Login refused: "+who+"'s email address is not verified (409).",
-			"Seed 001: a 409 from the session resource means the account's email address is unverified. Log in to Jira once through the browser: it sends a verification email; once the address is verified, POST /rest/auth/1/session works.",
-			"This is Jira Cloud behaviour, for Atlassian accounts; on the sandbox the account unverified shows it (its basic auth and browser login still work).")
-		r.jiraSays()
+		r.set(LevelWarn, "Login refused: "+who+"'s email address is not verified (409), so log in once through the browser to get the verification email.",
+			"Seed 001: a 409 from the session resource means the account's email address is unverified; once it is verified, POST /rest/auth/1/session works. It is Jira Cloud behaviour, for Atlassian accounts; the sandbox's account unverified shows it (its basic auth and browser login still work).")
 	case 400:
 		r.set(LevelWarn, "The login body is missing or malformed (400).",
 			`POST /rest/auth/1/session needs the JSON body {"username":"…","password":"…"} with Content-Type: application/json; without it Jira answers 400, whatever credentials the request carries.`)
@@ -135,35 +139,28 @@ func (r *reading) login() {
 	}
 }
 
-// loginOK: a session was created; explain the cookie and why the proxy
-// exists. The answer is read here once: the page takes the cookie it sends
+// loginOK: a session was created. The Session page shows the session
+// JSON, Set-Cookie and the Cookie sent next, so the lines say only what
+// those do not: why the lab's server carries the cookie, and how long it
+// lives. The answer is read here once: the page takes the cookie it sends
 // next from Diagnosis.Session.
 func (r *reading) loginOK() {
 	x := r.x
+	r.told = true
 	s, err := jira.ReadSession(x.ResponseBody)
 	if err != nil {
-		r.set(LevelWarn, "Jira answered the login with 200 but without a session object.", err.Error(),
-			`Seed 001: a successful login answers {"session":{"name":"JSESSIONID","value":"…"}} and sets the same cookie. Without it there is no cookie to send; is the target really Jira's /rest/auth/1/session?`)
+		r.set(LevelWarn, "Jira answered the login with 200 but without a session object, so there is no cookie to send.", err.Error(),
+			`Seed 001: a successful login answers {"session":{"name":"JSESSIONID","value":"…"}} and sets the same cookie; is the target really Jira's /rest/auth/1/session?`)
 		return
 	}
 	r.d.Session = &s
-	name, value := s.Name, s.Value
-	r.set(LevelOK, "Logged in as "+orUser(x.Username)+": Jira created a session ("+name+").",
-		`Jira checked the password and created a session. Its answer names the session cookie — {"session":{"name":"`+name+`","value":"`+value+`"}} — and the same cookie arrives in a Set-Cookie header, as seed 001 shows.`)
-	lines := cookies.SetCookieLines(x.ResponseHeader)
-	for _, l := range lines {
-		r.add("Set-Cookie: " + l)
-	}
-	if !hasCookie(lines, name) {
+	name := s.Name
+	r.set(LevelOK, "Logged in as "+orUser(x.Username)+": Jira created a session, and the lab now sends its cookie "+name+" with every call.",
+		name+" is HttpOnly and fetch never shows Set-Cookie to a script, so the lab's server passes it on as X-Jira-Set-Cookie and turns the page's X-Jira-Cookie into the Cookie Jira gets; curl does the same with -c and -b.",
+		"Jira keeps the session until you log out or it sits idle (300 minutes by default); then it answers 401.")
+	if !hasCookie(cookies.SetCookieLines(x.ResponseHeader), name) {
 		r.d.Level = LevelWarn
 		r.add("No X-Jira-Set-Cookie header carried " + name + ": the lab still sends the cookie from the session object, but a client relying on Set-Cookie would have none.")
-	}
-	r.add("From now on the lab sends Cookie: "+s.Cookie()+" with every call, built from session.name and session.value as seed 001 does. Jira knows the session until you log out or it sits idle too long (300 minutes by default); then the answer is 401.",
-		"A script in a web page could not do this on its own: fetch never shows Set-Cookie to a script, and "+name+" is HttpOnly, so no script may read it (the browser would also keep it for the lab's address, not Jira's). That is why the lab's server hands Set-Cookie over as X-Jira-Set-Cookie, and turns the lab's X-Jira-Cookie into the Cookie header Jira receives.",
-		"atlassian.xsrf.token is Jira's form token (XSRF protection) for its own web pages. REST clients do not send it back: a form-encoded or multipart POST sends X-Atlassian-Token: no-check instead.")
-	if li := s.LoginInfo; li != nil {
-		r.add("loginInfo: loginCount " + jira.String(li["loginCount"]) + ", failedLoginCount " + jira.String(li["failedLoginCount"]) +
-			" (failed logins of this user so far), previous login " + jira.String(li["previousLoginTime"]) + ".")
 	}
 }
 
@@ -184,23 +181,24 @@ func (r *reading) unauthorized() {
 	user := x.Header(jira.HeaderUser)
 	switch {
 	case r.reason == jira.ReasonFailed && x.Auth == contract.AuthBearer:
-		r.set(LevelBad, "The personal access token was refused (401).",
-			"Jira answered 401 with X-Seraph-LoginReason: AUTHENTICATED_FAILED to Authorization: Bearer …: the token is unknown, revoked or expired.",
-			"Create a new one (POST /rest/pat/latest/tokens, Jira 8.14 and later): its rawToken is shown only once.")
+		r.told = true
+		r.set(LevelBad, "The personal access token was refused (401): it is unknown, revoked or expired, so create a new one.",
+			"Jira answered 401 with X-Seraph-LoginReason: AUTHENTICATED_FAILED to Authorization: Bearer …. A new token comes from POST /rest/pat/latest/tokens (Jira 8.14 and later), and its rawToken is shown only once.")
 		r.jiraSays()
 	case x.Auth == contract.AuthLogin || r.reason == jira.ReasonFailed && x.Auth != contract.AuthSession && x.Auth != contract.AuthPasted:
 		r.wrongCredentials()
 	case containsAny(msgs, "WebSudo"):
-		r.set(LevelWarn, "This administration resource asks for the password again (WebSudo).",
-			"You are logged in (X-AUSERNAME: "+orNone(x.Header(jira.HeaderUser))+"), but Jira guards administration with WebSudo: a session must re-enter the password (on /secure/admin/WebSudoAuthenticate.jspa) before it may use this resource, and that access lapses after a few minutes.",
-			"Basic auth and personal access tokens are not subject to WebSudo: they send a password or token with every request anyway.")
+		r.set(LevelWarn, "This administration resource asks for the password again (WebSudo) before a session may use it.",
+			"You are logged in (X-AUSERNAME: "+orNone(x.Header(jira.HeaderUser))+"), but a session must re-enter the password on /secure/admin/WebSudoAuthenticate.jspa, and that access lapses after a few minutes; basic auth and personal access tokens are not subject to WebSudo.")
 		r.jiraSays()
 	case (x.Auth == contract.AuthSession || x.Auth == contract.AuthPasted) && (user == "" || strings.EqualFold(user, "anonymous") || r.reason == ""):
 		r.sessionEnded()
 	case x.Auth == contract.AuthNone:
-		r.set(LevelWarn, "Jira needs a login for this: the request carried no credentials (401).",
-			"The request had no Authorization header and no session cookie, so Jira treated it as anonymous (X-AUSERNAME: "+orNone(x.Header(jira.HeaderUser))+"), and this resource needs a user.",
-			"Jira sends REST callers no login challenge (seed 000: anonymous access is allowed where permissions allow); it answers 401, or for a search simply what anonymous may see. Log in on the Session page, or use Basic auth.")
+		r.set(LevelWarn, "You are not logged in, and this resource needs a user (401): log in first.")
+		if r.loggedOut() {
+			r.add(loggedOutLine)
+		}
+		r.add("The request carried no Authorization header and no session cookie. Jira sends REST callers no login challenge (Atlassian's “JIRA REST API Example – Basic Authentication”): it answers 401 where a user is needed, and elsewhere what anonymous users may see.")
 		r.jiraSays()
 	default:
 		r.set(LevelBad, "Jira refused this request (401).",
@@ -209,78 +207,88 @@ func (r *reading) unauthorized() {
 	}
 }
 
+// loggedOutLine says why a request after a logout has no user.
+const loggedOutLine = "You logged out earlier (DELETE /rest/auth/1/session answered 204) and have not logged in since."
+
 // wrongCredentials: 401 AUTHENTICATED_FAILED for a login or basic auth.
+// On the sandbox the accounts are known, so the story is exact: a wrong
+// password, no such user, or the SSO account that has no password. On a
+// real Jira the three look alike (Atlassian's ID-6351): the wrong password is the
+// likely reading, SSO one line after it.
 func (r *reading) wrongCredentials() {
 	x := r.x
+	r.told = true
 	who := orUser(x.Username)
-	sso := x.Username == "sso-user" || x.Sandbox && strings.Contains(strings.ToLower(x.Username), "sso")
 	what := "Login failed"
 	if x.Auth == contract.AuthBasic {
 		what = "Basic auth refused"
 	}
-	if sso {
-		r.set(LevelBad, who+" is managed by SSO: it has no Jira password, so password logins always fail (401).")
-	} else {
-		r.set(LevelBad, what+": Jira checked the password of "+who+" and it is wrong (401 AUTHENTICATED_FAILED).")
+	cloud := onCloud(x)
+	switch {
+	case cloud:
+		r.set(LevelBad, what+": Jira Cloud refused these credentials (401), so use your e-mail address and an API token, not your password.")
+		r.add("X-Seraph-LoginReason: " + orNone(x.Header(jira.HeaderLoginReason)) + ": Cloud's REST API takes no account passwords; an API token goes with the e-mail address in basic auth (Atlassian, “Basic auth for REST APIs”).")
+		return
+	case x.Sandbox && strings.EqualFold(x.Username, ssoAccount):
+		r.set(LevelBad, who+" has no Jira password (its login is handled by SSO), so log in through the browser and send its session cookie instead.",
+			"On the Session page, Simulated SSO login walks the browser login and pastes the cookie; with curl, copy JSESSIONID from the browser's developer tools and send it with -b (Atlassian's ID-6351).")
+		r.d.OfferSSO = true
+		return
+	case x.Sandbox && x.Username != "" && !sandboxAccount(x.Username):
+		r.set(LevelBad, what+": the sandbox has no user named "+x.Username+" (401), so log in as fred, admin or unverified (the password is the name).",
+			"X-Seraph-LoginReason: AUTHENTICATED_FAILED — "+failedMeaning)
+		return
 	}
-	line := "Jira answered 401 with X-Seraph-LoginReason: " + orNone(x.Header(jira.HeaderLoginReason))
-	if b := strings.TrimSpace(x.ResponseBody); strings.HasPrefix(b, "Basic Authentication Failure") {
-		line += " and the page \"" + b + "\""
-	} else if reason := jira.ErrorPageReason(x.ResponseBody); reason != "" {
-		line += " and its HTML error page \"Unauthorized (401)\", whose message reads \"" + reason + "\""
-	}
-	if wa := x.Header(contract.HeaderWWWAuthenticate); wa != "" {
-		line += ", and WWW-Authenticate: " + wa + " (the proxy renamed it X-Jira-WWW-Authenticate, so the browser shows no login dialog of its own)"
-	}
-	r.add(line + ".")
+	r.set(LevelBad, what+": Jira checked the password of "+who+" and it is wrong (401), so check it before trying again.",
+		"X-Seraph-LoginReason: AUTHENTICATED_FAILED — "+failedMeaning)
 	if x.Username == "" {
 		r.add("The username was empty.")
 	}
-	r.add(seraphLine(jira.ReasonFailed))
-	r.jiraSays()
-	if !sso {
-		r.add("Each failure counts: after 3 consecutive failed logins of the same user, Jira demands a CAPTCHA and refuses even the right password with 403. Check the password before trying again.")
+	r.add(r.captchaCount())
+	if !x.Sandbox {
+		r.add("Or " + who + "'s login is handled by SSO (Google, SAML, an Atlassian account): such an account has no Jira password and fails exactly like this (Atlassian's ID-6351); then log in through the browser and send its session cookie (curl -b cookies.txt, or the cookie field of the Session page).")
 	}
-	r.add("An account whose login is handled by SSO (Google, SAML, an Atlassian account) has no usable Jira password: every basic-auth or session login fails exactly like this (seed 003, ID-6351). The workaround: log in through the browser, copy the JSESSIONID cookie (developer tools, or a cookies.txt export), and send it — curl -b cookies.txt …, or paste it into the cookie field of the Session page.")
-	if sso {
-		r.d.OfferSSO = true
-		if x.Sandbox {
-			r.add("On the sandbox, Simulated SSO login on the Session page walks the browser login for you and pastes the cookie.")
-		}
+}
+
+// captchaCount says how near the user is to CAPTCHA, from the failed
+// logins the lab saw in a row.
+func (r *reading) captchaCount() string {
+	n, limit, who := r.failedInARow(), strconv.Itoa(captchaLimit), orUser(r.x.Username)
+	k := strconv.Itoa(n)
+	switch {
+	case r.x.Sandbox && n < captchaLimit:
+		return k + " of " + limit + " failed logins before Jira asks for CAPTCHA; a successful login resets the count."
+	case r.x.Sandbox && n == captchaLimit:
+		return k + " of " + limit + " failed logins: Jira now asks for CAPTCHA, and refuses even the right password of " + who + " (403) until it is cleared."
+	case n < captchaLimit:
+		return k + " of " + limit + " failed logins before Jira asks for CAPTCHA, as far as the lab saw: " + limit + " is Jira's default (jira.maximum.authentication.attempts.allowed), this Jira's may differ, and other clients' failures count too."
+	case n == captchaLimit:
+		return k + " failed logins in a row the lab saw: with Jira's default limit of " + limit + ", the next login of " + who + " needs a CAPTCHA, even with the right password."
 	}
+	return k + " failed logins in a row the lab saw, more than Jira's default of " + limit + " before CAPTCHA: this Jira allows more, or has CAPTCHA off."
 }
 
 // sessionEnded: 401 to a request that carried a session cookie.
 func (r *reading) sessionEnded() {
 	x := r.x
-	cookie := x.SentHeader(contract.HeaderCookie)
-	if cookie == "" {
-		cookie = x.SentHeader("Cookie")
-	}
-	sent := "a session cookie"
-	if cookie != "" {
-		sent = "Cookie: " + mask.Header("Cookie", cookie)
-	}
-	user := x.Header(jira.HeaderUser)
-	as := "as anonymous"
-	if user != "" {
-		as += " (X-AUSERNAME: " + user + ")"
-	}
-	r.set(LevelWarn, "Your session ended: Jira refused the cookie (401).",
-		"The request carried "+sent+", yet Jira answered 401 "+as+": it no longer knows that session.")
-	if strings.HasSuffix(r.path, "/search") {
-		r.add("This search would otherwise have run as anonymous. Jira refuses a REST request whose cookie is expired or unknown — on every resource, even one anonymous users may read — instead of quietly answering as anonymous with fewer results (JRA-25405); only /rest/auth/… is exempt, so that you can log in again.")
+	out := r.loggedOut()
+	if out {
+		r.set(LevelWarn, "You are not logged in: you logged out, so Jira refuses the old session's cookie (401) until you log in again.")
 	} else {
-		r.add("Jira refuses a REST request whose cookie is expired or unknown on every resource but /rest/auth/… (JRA-25405): a script learns that its session ended instead of quietly getting an anonymous answer.")
+		r.set(LevelWarn, "Your session ended: Jira refused the cookie (401), so log in again.")
 	}
-	r.add(
-		"A session ends when you log out (DELETE /rest/auth/1/session), when it sits idle longer than Jira's timeout (300 minutes by default), when Jira restarts, or when an administrator ends it (on the sandbox: POST /_sandbox/expire-sessions). Seed 001: \"If you use REST with a cookie that has expired, you will receive a 401 error response\".")
+	if strings.HasSuffix(r.path, "/search") {
+		r.add("This search would otherwise have run as anonymous: Jira refuses an expired or unknown cookie on every REST resource but /rest/auth/… (JRA-25405) rather than quietly answer as anonymous with fewer results.")
+	} else {
+		r.add("Jira refuses an expired or unknown cookie on every REST resource but /rest/auth/… (JRA-25405), so a script learns that its session ended instead of quietly getting an anonymous answer.")
+	}
+	if !out {
+		r.add("A session ends when you log out (DELETE /rest/auth/1/session), when it sits idle longer than Jira's timeout (300 minutes by default), when Jira restarts, or when an administrator ends it (on the sandbox: POST /_sandbox/expire-sessions).")
+	}
 	r.d.OfferRelogin = true
 	if x.Auth == contract.AuthPasted {
 		r.add("The cookie was pasted by hand: log in through the browser again and paste the new cookie, or log in here with a password.")
 		r.d.OfferSSO = true
-	} else {
-		r.add("Log in again to get a new session cookie.")
 	}
 	r.jiraSays()
 }
@@ -288,13 +296,13 @@ func (r *reading) sessionEnded() {
 // logout: DELETE /rest/auth/1/session → 204.
 func (r *reading) logout() {
 	x := r.x
-	r.set(LevelOK, "Logged out: the session is over (204).",
-		"Jira answered 204 No Content with X-Seraph-LoginReason: "+orNone(x.Header(jira.HeaderLoginReason))+": the session has ended on the server.")
+	r.told = true
+	r.set(LevelOK, "Logged out: Jira ended the session (204).")
 	if x.Auth == contract.AuthBasic || x.Auth == contract.AuthBearer {
-		r.add("This request authenticated with an Authorization header: the session Jira ended is the one it opened for this very request (a successful basic-auth request opens one); Jira answers 204 all the same (seed 002).")
+		r.add("This request authenticated with an Authorization header: the session Jira ended is the one it opened for this very request (a successful basic-auth request opens one); Jira answers 204 all the same (Atlassian's REST reference for the session resource).")
 		return
 	}
-	r.add("The cookie the lab holds is now worthless. The lab keeps sending it on purpose: the next call shows Jira's 401 for an ended session.")
+	r.add("Jira answered with X-Seraph-LoginReason: OUT. A call that still sends the old cookie now gets Jira's 401 for an ended session; one without it runs as anonymous.")
 }
 
 // whoami: GET /rest/auth/1/session → 200.
@@ -311,8 +319,7 @@ func (r *reading) whoami() {
 		name = x.Header(jira.HeaderUser)
 	}
 	r.set(LevelOK, "You are "+orNone(name)+": Jira recognised "+credentialPhrase(x.Auth)+".",
-		"GET /rest/auth/1/session returns the current user (name "+orNone(v.Name)+", self "+orNone(v.Self)+"); without a login it would answer 401.",
-		"Every Jira answer names its user in X-AUSERNAME (here "+orNone(x.Header(jira.HeaderUser))+"); X-ASESSIONID is the short id of the session, when there is one.")
+		"GET /rest/auth/1/session names the user of the request (without one it answers 401); every Jira answer names it in X-AUSERNAME too, and X-ASESSIONID is the session's short id.")
 	if li := v.LoginInfo; li != nil {
 		r.add("loginInfo: loginCount " + jira.String(li["loginCount"]) + ", failedLoginCount " + jira.String(li["failedLoginCount"]) + ", last login " + jira.String(li["previousLoginTime"]) + ".")
 	}
@@ -323,11 +330,17 @@ func (r *reading) myself() {
 	x := r.x
 	var v struct {
 		Name        string `json:"name"`
+		AccountID   string `json:"accountId"`
 		DisplayName string `json:"displayName"`
 		Email       string `json:"emailAddress"`
 	}
 	_ = json.Unmarshal([]byte(x.ResponseBody), &v)
-	name := v.Name
+	// Cloud knows users by accountId, and sends no X-AUSERNAME (its user
+	// privacy changes; Atlassian's v3 reference for /myself).
+	name, header := v.Name, jira.HeaderUser
+	if name == "" && v.AccountID != "" {
+		name, header = v.AccountID, "X-AACCOUNTID"
+	}
 	if name == "" {
 		name = x.Header(jira.HeaderUser)
 	}
@@ -336,7 +349,7 @@ func (r *reading) myself() {
 		title = "You are " + v.DisplayName + " (" + orNone(name) + ")"
 	}
 	r.set(LevelOK, title+": Jira recognised "+credentialPhrase(x.Auth)+".",
-		"GET /rest/api/2/myself returns the user the request authenticated as (X-AUSERNAME: "+orNone(x.Header(jira.HeaderUser))+"); anonymous callers get 401.")
+		"GET "+r.path+" returns the user the request authenticated as ("+header+": "+orNone(x.Header(header))+"); a caller Jira did not recognise gets 401 here, whatever other resources answer.")
 	if v.Email != "" {
 		r.add("Email address: " + v.Email + ".")
 	}
@@ -359,11 +372,99 @@ func (r *reading) credentialsIgnored() bool {
 // anonymousAnswer tells a 2xx that Jira gave as anonymous despite credentials.
 func (r *reading) anonymousAnswer() {
 	x := r.x
-	r.set(LevelWarn, "Jira ignored your credentials: it answered as anonymous ("+strconv.Itoa(x.Status)+").",
-		"The request was sent "+authPhrase(x.Auth)+", yet the answer carries X-AUSERNAME: anonymous: Jira did not take the credentials, and answered what anyone may see.",
-		"That is the tell to look for. Refused credentials do not always fail loudly: many resources answer an anonymous caller with 200 — an empty search, fewer issues, a 404 for an issue you could see — and only a resource that needs a user, such as GET /rest/api/2/myself, answers 401. Check the credentials with /rest/api/2/myself before trusting an empty result.")
+	r.set(LevelWarn, "Jira ignored your credentials and answered as anonymous ("+strconv.Itoa(x.Status)+"): check them with GET /rest/api/2/myself.",
+		"The request was sent "+authPhrase(x.Auth)+", yet the answer carries X-AUSERNAME: anonymous, the tell to look for: refused credentials do not always fail loudly — an empty search, fewer issues, a 404 for an issue you could see — and only a resource that needs a user, such as /rest/api/2/myself, answers 401.")
 	if n, ok := jira.SearchTotal(x.ResponseBody); ok {
 		r.add("This answer lists " + plural(n, "issue") + ": what anonymous may browse, not what the user would see.")
+	}
+}
+
+// isNotLoggedIn: Jira ran a REST request as anonymous because the learner
+// is not logged in — the request carried no credentials, or only the
+// cookie of a session the learner logged out of — and the answer is
+// anonymous's: X-AUSERNAME: anonymous, or what anonymous gets where the
+// header is missing (a project it may not browse reported as unknown, an
+// empty search, a 404 for an issue). Jira answers anonymous REST callers
+// instead of challenging them (Atlassian's “JIRA REST API Example – Basic Authentication”). The login resource itself and
+// the password policy, which anonymous callers use on purpose, tell their
+// own stories; so do 401s.
+func (r *reading) isNotLoggedIn() bool {
+	x := r.x
+	switch x.Auth {
+	case contract.AuthNone:
+	case contract.AuthSession, contract.AuthPasted:
+		if !r.loggedOut() {
+			return false
+		}
+	default:
+		return false
+	}
+	if !strings.Contains(r.path, "/rest/") || strings.Contains(r.path, "/rest/auth/") || r.onPasswordPolicy() || x.Status == 401 {
+		return false
+	}
+	if r.unknownProject() || r.emptySearch() || r.issueNotFound() {
+		return true
+	}
+	// Other errors tell their own stories (a wrong path, a server error),
+	// but after a logout a 403 is anonymous's missing permission.
+	return anonymous(x) && (x.Status < 400 || x.Status == 403 && r.loggedOut())
+}
+
+// unknownProject: a search refused because the project named is unknown to
+// the caller ("The value 'QA' does not exist for the field 'project'.").
+func (r *reading) unknownProject() bool {
+	return r.x.Status == 400 && strings.HasSuffix(r.path, "/search") && containsAny(jira.Messages(r.x.ResponseBody), "does not exist for the field 'project'")
+}
+
+// emptySearch: a search that found nothing.
+func (r *reading) emptySearch() bool {
+	n, ok := jira.SearchTotal(r.x.ResponseBody)
+	return ok && n == 0 && r.x.Status == 200 && strings.HasSuffix(r.path, "/search")
+}
+
+// issueNotFound: a 404 for one issue (/rest/api/2/issue/KEY).
+func (r *reading) issueNotFound() bool {
+	i := strings.LastIndex(r.path, "/issue/")
+	return r.x.Status == 404 && i >= 0 && !strings.Contains(r.path[i+len("/issue/"):], "/")
+}
+
+// notLoggedIn: the cause first (no login), then what it did to this answer.
+func (r *reading) notLoggedIn() {
+	x := r.x
+	out := r.loggedOut()
+	level := LevelInfo
+	if out || x.Status >= 400 || r.emptySearch() {
+		level = LevelWarn
+	}
+	r.set(level, "You are not logged in: Jira ran this request as anonymous.")
+	switch {
+	case out && x.Auth != contract.AuthNone:
+		r.add("You logged out earlier (DELETE /rest/auth/1/session answered 204): the cookie the lab still sends names no user any more.")
+	case out:
+		r.add(loggedOutLine)
+	default:
+		r.add("The request carried no Authorization header and no session cookie, and Jira sends REST callers no login challenge (Atlassian's “JIRA REST API Example – Basic Authentication”).")
+	}
+	switch {
+	case r.unknownProject():
+		r.add("That is why the JQL fails: \"" + strings.Join(jira.Messages(x.ResponseBody), " ") + "\" — anonymous users may not browse that project, and Jira reports a project the caller may not see as one that does not exist.")
+	case r.emptySearch():
+		r.add("That is why the search found no issues: anonymous users see only what anonymous may browse.")
+	case r.issueNotFound():
+		r.add("That is why Jira answers 404: it reports an issue the caller may not see as one that does not exist.")
+	case x.Status == 403:
+		r.add("That is why Jira refused (403): anonymous users may not do this.")
+		r.jiraSays()
+	default:
+		if n, ok := jira.SearchTotal(x.ResponseBody); ok && strings.HasSuffix(r.path, "/search") {
+			r.add("The search found " + plural(n, "issue") + ": what anonymous users may browse.")
+		} else {
+			r.add("Jira answered with what anonymous users may see.")
+		}
+	}
+	if out || level == LevelWarn {
+		r.add("Log in (the Session page, or basic auth) and repeat the request; GET /rest/api/2/myself shows who Jira takes you for.")
+		r.d.OfferRelogin = out
 	}
 }
 

@@ -45,15 +45,25 @@ type Diagnosis struct {
 	CaptchaUser       string   // whose CAPTCHA to reset
 	OfferRelogin      bool     // the session ended: offer to log in again
 	OfferSSO          bool     // an SSO account: point to the cookie paste / simulated SSO login
+	// LoginURL is Jira's login page from X-Authentication-Denied-Reason's
+	// login-url, where the user answers the CAPTCHA: an http(s) URL or "",
+	// so the page may render it as a link.
+	LoginURL string
+	// RetryAfter is the seconds Jira's 429 asks to wait (Retry-After), for
+	// the page's countdown; 0 when none.
+	RetryAfter int
 	// Session is the session a successful login created, read once from its
 	// answer: the page sends Session.Cookie() from then on.
 	Session *jira.Session
 }
 
-// Diagnose reads one exchange in plain words. Pure function, no I/O; it
-// never panics, whatever the exchange holds.
-func Diagnose(x contract.Exchange) Diagnosis {
-	r := reading{x: x, path: jira.PathOnly(x.Path), reason: jira.LoginReason(x.Header(jira.HeaderLoginReason))}
+// Diagnose reads one exchange in plain words. earlier are the exchanges
+// before it, newest first (the log's order, x not included): some stories
+// depend on what came before — the failed logins that lead to CAPTCHA, a
+// logout. Pure function, no I/O; it never panics, whatever the exchanges
+// hold.
+func Diagnose(x contract.Exchange, earlier []contract.Exchange) Diagnosis {
+	r := reading{x: x, earlier: earlier, path: jira.PathOnly(x.Path), reason: jira.LoginReason(x.Header(jira.HeaderLoginReason))}
 	for _, rule := range rules {
 		if rule.when(&r) {
 			r.d.Rule = rule.name
@@ -79,12 +89,16 @@ type rule struct {
 var rules = []rule{
 	{"fetch-failed", func(r *reading) bool { return r.x.Status == 0 }, (*reading).fetchFailed},
 	{"proxy-error", (*reading).isProxyError, (*reading).proxyError},
+	{"rate-limited", (*reading).isRateLimited, (*reading).rateLimited},
+	{"cloud", (*reading).isCloudStory, (*reading).cloudStory},
 	{"captcha", (*reading).isCaptcha, (*reading).captcha},
+	{"basic-auth-disabled", (*reading).isBasicAuthDisabled, (*reading).basicAuthDisabled},
 	{"xsrf", (*reading).isXSRF, (*reading).xsrf},
 	{"login", func(r *reading) bool { return r.onSession("POST") && r.x.Status != 401 }, (*reading).login},
 	{"unauthorized", func(r *reading) bool { return r.x.Status == 401 }, (*reading).unauthorized},
 	{"logout", func(r *reading) bool { return r.onSession("DELETE") && r.x.Status == 204 }, (*reading).logout},
 	{"whoami", func(r *reading) bool { return r.onSession("GET") && r.x.Status == 200 }, (*reading).whoami},
+	{"not-logged-in", (*reading).isNotLoggedIn, (*reading).notLoggedIn},
 	{"credentials-ignored", (*reading).credentialsIgnored, (*reading).anonymousAnswer},
 	{"password-policy", (*reading).onPasswordPolicy, (*reading).passwordPolicy},
 	{"myself", func(r *reading) bool { return strings.HasSuffix(r.path, "/myself") && r.x.Status == 200 }, (*reading).myself},
@@ -95,10 +109,14 @@ var rules = []rule{
 
 // reading is one exchange being diagnosed.
 type reading struct {
-	x      contract.Exchange
-	path   string // x.Path without the query
-	reason string // X-Seraph-LoginReason, upper case
-	d      Diagnosis
+	x       contract.Exchange
+	earlier []contract.Exchange // the exchanges before x, newest first
+	path    string              // x.Path without the query
+	reason  string              // X-Seraph-LoginReason, upper case
+	d       Diagnosis
+	// told: the story already explained X-Seraph-LoginReason in its own
+	// words, so finish adds no generic line about it.
+	told bool
 
 	proxy *contract.ErrorBody // the proxy's own error answer, when it is one
 }
@@ -117,9 +135,8 @@ func (r *reading) onSession(method string) bool {
 
 // fetchFailed: the browser never got an answer from the lab's server.
 func (r *reading) fetchFailed() {
-	r.set(LevelBad, "The lab's server did not answer: the request never reached Jira.",
-		"The browser could not reach the lab's own server (the proxy), so Jira was not asked at all. The browser said: "+orNone(r.x.Err)+".",
-		"Is the lab still running? Start it again (make run, or bin/jira-auth-lab) and reload this page. A lost network connection, or a browser extension blocking the request, looks the same.")
+	r.set(LevelBad, "The lab's server did not answer, so Jira was never asked: check that the lab is still running.",
+		"The request never reached Jira: the browser could not reach the lab's own server (the proxy) and said "+orNone(r.x.Err)+". Start the lab again (make run, or bin/jira-auth-lab) and reload this page; a lost network or a browser extension blocking the request looks the same.")
 	if e := strings.ToLower(r.x.Err); strings.Contains(e, "deadline") || strings.Contains(e, "timeout") {
 		r.add("The page gave up waiting: the lab's server did not answer in time.")
 	}
@@ -131,12 +148,15 @@ func (r *reading) basicNote() {
 	if x.Auth != contract.AuthBasic || x.Status < 200 || x.Status >= 300 || r.proxy != nil {
 		return
 	}
-	r.add("Basic auth sends Authorization: Basic base64(user:password) with every request. Base64 is an encoding, not encryption: anyone who sees the header can decode the password, so send it only over HTTPS.",
-		"Jira checks the password on every request, and failures count towards CAPTCHA like any other login.")
+	if onCloud(x) {
+		r.add("Basic auth sends Authorization: Basic base64(e-mail:api_token) with every request: an encoding, not encryption, so send it over HTTPS only; anyone who sees it holds the token until it is revoked.")
+	} else {
+		r.add("Basic auth sends Authorization: Basic base64(user:password) with every request: an encoding, not encryption, so send it over HTTPS only; Jira checks the password every time, and failures count towards CAPTCHA.")
+	}
 	if id := x.Header(jira.HeaderSessionID); id != "" || len(cookies.SetCookieLines(x.ResponseHeader)) > 0 {
 		// A Jira 8.20 capture (JIRA-FACTS.md, "More real answers"): a
 		// successful basic-auth request opens a session too.
-		r.add("Jira also opened a session for this request (X-ASESSIONID: " + orNone(id) + ") and set its JSESSIONID cookie: a client that keeps cookies (curl -c/-b, a browser, requests.Session) sends that cookie next, and Jira then takes the cookie, not the password. The lab keeps no cookie from basic auth: it sends the password every time, as the header above shows.")
+		r.add("Jira also opened a session for this request (X-ASESSIONID: " + orNone(id) + "): a client that keeps cookies (curl -c/-b, requests.Session) sends its JSESSIONID next, and Jira then takes the cookie, not the password. The lab keeps no cookie from basic auth.")
 	}
 	if strings.HasPrefix(strings.ToLower(x.TargetURL), "http://") && !x.Sandbox {
 		r.add("This Jira is reached over plain http://: the password crosses the network readable by anyone on the way.")
@@ -149,10 +169,10 @@ func (r *reading) basicNote() {
 // with the e-mail address in basic auth (Atlassian, "Basic auth for REST
 // APIs").
 func (r *reading) tokenNote() {
-	if r.x.Auth != contract.AuthBearer || r.proxy != nil || r.x.Status == 0 {
+	if r.x.Auth != contract.AuthBearer || r.proxy != nil || r.x.Status == 0 || r.d.Rule == "cloud" {
 		return
 	}
-	r.add("A personal access token (Jira Server and Data Center 8.14+) goes in Authorization: Bearer <token>, alone: no username. Jira Cloud has no personal access tokens — an API token from id.atlassian.com goes with your e-mail address in basic auth, Authorization: Basic base64(e-mail:token) — and answers Bearer with 401.")
+	r.add("A personal access token (Jira Server and Data Center 8.14+) goes in Authorization: Bearer <token>, alone: no username. Jira Cloud has no personal access tokens — an API token from id.atlassian.com goes with your e-mail address in basic auth, Authorization: Basic base64(e-mail:token) — and answers Bearer with 403.")
 }
 
 // jiraSays adds Jira's error messages, or the start of a body that has none.
@@ -178,17 +198,19 @@ func (r *reading) jiraSays() {
 }
 
 // finish adds what holds for any answer — the meaning of
-// X-Seraph-LoginReason, Jira Cloud's rules — and makes sure the diagnosis
-// has a title and a line.
+// X-Seraph-LoginReason, when the story did not tell it, and Jira Cloud's
+// rules — and makes sure the diagnosis has a title and a line.
 func (r *reading) finish() {
 	r.basicNote()
 	r.tokenNote()
+	r.rateNote()
 	d := &r.d
-	if r.reason != "" && r.x.Status != 0 && !containsAny(d.Lines, "X-Seraph-LoginReason: "+r.reason+" —") {
+	// OK says nothing the story does not: Jira took the credentials.
+	if r.reason != "" && r.reason != jira.ReasonOK && r.x.Status != 0 && !r.told {
 		d.Lines = append(d.Lines, seraphLine(r.reason))
 	}
 	if host, ok := jira.CloudHost(r.x.TargetURL); ok {
-		d.Lines = append(d.Lines, "This Jira is Jira Cloud ("+host+"): its REST API does not accept cookie sessions from POST /rest/auth/1/session or account passwords — use your email address and an API token with basic auth (Authorization: Basic base64(email:api_token), curl --user 'email@example.com:<api_token>', seed 002).")
+		d.Lines = append(d.Lines, "This Jira is Jira Cloud ("+host+"): its REST API does not accept cookie sessions from POST /rest/auth/1/session or account passwords — use your email address and an API token with basic auth (Authorization: Basic base64(email:api_token), curl --user 'email@example.com:<api_token>'; Atlassian, “Basic auth for REST APIs”).")
 		switch r.x.Auth {
 		case contract.AuthLogin, contract.AuthSession, contract.AuthPasted:
 			if d.Level < LevelWarn {
@@ -211,7 +233,7 @@ func seraphLine(reason string) string {
 	case jira.ReasonOK:
 		return h + "Jira checked the credentials of this request and accepted them."
 	case jira.ReasonFailed:
-		return h + "Jira checked the password and it did not match (or there is no such user). Seeds 000 and 003 describe it loosely, together with AUTHENTICATION_DENIED, as \"rejected without checking the password\"; Jira's real meaning is the opposite: the password was checked, and it is wrong."
+		return h + failedMeaning
 	case jira.ReasonDenied:
 		return h + "Jira refused the login without checking the password, most often because CAPTCHA is required."
 	case jira.ReasonAuthorisation:
@@ -221,6 +243,10 @@ func seraphLine(reason string) string {
 	}
 	return h + "a value the lab does not know; Jira sends it when authentication was attempted or matters."
 }
+
+// failedMeaning is what AUTHENTICATED_FAILED means, against the seeds'
+// loose wording (JIRA-FACTS.md, "Common to every REST response").
+const failedMeaning = "Jira checked the password and it did not match (or there is no such user); not \"rejected without checking the password\", as Atlassian's basic-auth example and ID-6351 loosely put it."
 
 func containsAny(lines []string, sub string) bool {
 	for _, l := range lines {

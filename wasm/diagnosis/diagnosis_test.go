@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"jiraauthlab/contract"
-	"jiraauthlab/wasm/mask"
 )
 
 // The exchanges below are recorded from the sandbox through the proxy
@@ -47,6 +46,14 @@ func onUpstream(x contract.Exchange, name, base string) contract.Exchange {
 	return x
 }
 
+// withUser makes an exchange one that user sent with auth, and that Jira
+// answered as that user.
+func withUser(x contract.Exchange, auth contract.AuthKind, user string) contract.Exchange {
+	x.Auth, x.Username = auth, user
+	x.ResponseHeader = append([]contract.Header{{Name: "x-ausername", Value: user}}, x.ResponseHeader...)
+	return x
+}
+
 // onMethod changes an exchange's method.
 func onMethod(x contract.Exchange, method string) contract.Exchange {
 	x.Method = method
@@ -65,6 +72,8 @@ func withRequest(x contract.Exchange, kv ...string) contract.Exchange {
 type diagCase struct {
 	name    string
 	x       contract.Exchange
+	earlier []contract.Exchange // before x, newest first
+	lines   int                 // at most this many lines; 0: no bound beyond maxLines
 	level   Level
 	title   string   // in the title
 	want    []string // each somewhere in the title or the lines
@@ -72,6 +81,29 @@ type diagCase struct {
 	captcha bool     // OfferCaptchaReset (CaptchaUser must then be x.Username)
 	relogin bool
 	sso     bool
+	login   string // LoginURL
+}
+
+// maxLines bounds every diagnosis: the summary says it, the lines only
+// unfold the why.
+const maxLines = 5
+
+// oneSentence reports whether a title is one sentence: it ends with a
+// full stop, and no full stop inside it is followed by a new sentence.
+func oneSentence(title string) bool {
+	if !strings.HasSuffix(title, ".") {
+		return false
+	}
+	body := strings.TrimSuffix(title, ".")
+	for i := strings.Index(body, ". "); i >= 0; i = strings.Index(body, ". ") {
+		word := body[strings.LastIndex(body[:i], " ")+1 : i]
+		// An initial ("Sam S. O.") ends no sentence.
+		if next := body[i+2:]; len(word) > 1 && next != "" && next[0] >= 'A' && next[0] <= 'Z' {
+			return false
+		}
+		body = body[i+2:]
+	}
+	return true
 }
 
 func runDiagnose(t *testing.T, cases []diagCase) {
@@ -86,10 +118,20 @@ func runDiagnose(t *testing.T, cases []diagCase) {
 // checkDiagnosis checks one case of runDiagnose.
 func checkDiagnosis(t *testing.T, tt diagCase) {
 	t.Helper()
-	d := Diagnose(tt.x)
+	d := Diagnose(tt.x, tt.earlier)
 	text := d.Title + "\n" + strings.Join(d.Lines, "\n")
 	if d.Title == "" || len(d.Lines) == 0 {
 		t.Errorf("Diagnose = %q with %d lines; want a title and at least one line", d.Title, len(d.Lines))
+	}
+	if !oneSentence(d.Title) {
+		t.Errorf("Diagnose.Title = %q; want one sentence", d.Title)
+	}
+	bound := maxLines
+	if tt.lines > 0 {
+		bound = tt.lines
+	}
+	if len(d.Lines) > bound {
+		t.Errorf("Diagnose has %d lines; want at most %d:\n%s", len(d.Lines), bound, strings.Join(d.Lines, "\n"))
 	}
 	if d.Level != tt.level {
 		t.Errorf("Diagnose.Level = %s; want %s (title %q)", d.Level, tt.level, d.Title)
@@ -115,6 +157,9 @@ func checkDiagnosis(t *testing.T, tt diagCase) {
 	}
 	if d.OfferSSO != tt.sso {
 		t.Errorf("Diagnose.OfferSSO = %v; want %v", d.OfferSSO, tt.sso)
+	}
+	if d.LoginURL != tt.login {
+		t.Errorf("Diagnose.LoginURL = %q; want %q", d.LoginURL, tt.login)
 	}
 }
 
@@ -195,14 +240,11 @@ func TestDiagnoseLogin(t *testing.T) {
 	noCookie := ok
 	noCookie.ResponseHeader = ok.ResponseHeader[:4]
 	runDiagnose(t, []diagCase{
-		{name: "login 200", x: ok, level: LevelOK, title: "Logged in as fred",
-			want: []string{
-				"Set-Cookie: JSESSIONID=9FCC43C7028820D37F2B4C9666E13B0E; Path=/; HttpOnly",
-				"Set-Cookie: atlassian.xsrf.token=",
-				"Cookie: JSESSIONID=9FCC43C7028820D37F2B4C9666E13B0E",
-				"HttpOnly", "X-Jira-Set-Cookie", "X-Jira-Cookie", "atlassian.xsrf.token", "X-Atlassian-Token: no-check",
-				"loginCount 12, failedLoginCount 1", "X-Seraph-LoginReason: OK —",
-			}},
+		// The Session page shows the session JSON, Set-Cookie and the
+		// Cookie sent next: the diagnosis does not repeat them.
+		{name: "login 200", x: ok, level: LevelOK, title: "Logged in as fred", lines: 2,
+			want: []string{"HttpOnly", "X-Jira-Set-Cookie", "X-Jira-Cookie", "300 minutes"},
+			not:  []string{"9FCC43C7028820D37F2B4C9666E13B0E", "Set-Cookie: ", "Cookie: JSESSIONID", "loginCount", "X-Seraph-LoginReason", "atlassian.xsrf.token"}},
 		{name: "login 200 without Set-Cookie", x: noCookie, level: LevelWarn, title: "Logged in", want: []string{"No X-Jira-Set-Cookie header carried JSESSIONID"}},
 		{name: "login 200 not a session", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 200, `<html>`, "content-type", "text/html"),
 			level: LevelWarn, title: "without a session object"},
@@ -223,13 +265,13 @@ func TestDiagnoseSeraphReasons(t *testing.T) {
 			"content-type", jsonCT, "x-arequestid", "1", "x-ausername", "fred", "x-seraph-loginreason", reason)
 	}
 	runDiagnose(t, []diagCase{
-		{name: "OK", x: withReason("OK"), level: LevelOK, title: "as fred", want: []string{"X-Seraph-LoginReason: OK — Jira checked the credentials"}},
+		{name: "OK goes without saying", x: withReason("OK"), level: LevelOK, title: "as fred", not: []string{"X-Seraph-LoginReason: OK"}},
 		{name: "AUTHORISATION_FAILED", x: withReason("AUTHORISATION_FAILED"), level: LevelOK, title: "200", want: []string{"X-Seraph-LoginReason: AUTHORISATION_FAILED — ", "permission"}},
 		{name: "OUT", x: withReason("OUT"), level: LevelOK, title: "200", want: []string{"X-Seraph-LoginReason: OUT — ", "logged out"}},
 		{name: "unknown value", x: withReason("SOMETHING"), level: LevelOK, title: "200", want: []string{"X-Seraph-LoginReason: SOMETHING — a value the lab does not know"}},
 		{name: "AUTHENTICATED_FAILED", x: rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 401, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED",
 			"content-type", "text/html;charset=UTF-8", "x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATED_FAILED"),
-			level: LevelBad, title: "AUTHENTICATED_FAILED", want: []string{"X-Seraph-LoginReason: AUTHENTICATED_FAILED — Jira checked the password", "loosely", "Seeds 000 and 003", "rejected without checking the password"}},
+			level: LevelBad, title: "Jira checked the password of fred", want: []string{"X-Seraph-LoginReason: AUTHENTICATED_FAILED — Jira checked the password", "loosely", "ID-6351 loosely put it", "rejected without checking the password"}},
 		{name: "AUTHENTICATION_DENIED without reason header", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "fred", 403, `{"errorMessages":["Login denied"],"errors":{}}`,
 			"content-type", jsonCT, "x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATION_DENIED"),
 			level: LevelBad, title: "AUTHENTICATION_DENIED", want: []string{"without checking the password", "CAPTCHA"}, captcha: true},
@@ -252,19 +294,20 @@ func TestDiagnose401(t *testing.T) {
 	bearer := rec("GET", "/rest/api/2/myself", contract.AuthBearer, "", 401, `{"errorMessages":["The personal access token is invalid, revoked or expired."],"errors":{}}`,
 		"content-type", jsonCT, "x-arequestid", "733x31x1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATED_FAILED")
 	runDiagnose(t, []diagCase{
-		{name: "login wrong password", x: loginFailed, level: LevelBad, title: "Login failed: Jira checked the password of admin",
-			want: []string{"X-Seraph-LoginReason: AUTHENTICATED_FAILED", "WWW-Authenticate: JIRA REST POST", "X-Jira-WWW-Authenticate", "3 consecutive failed logins", "Jira says: Login failed", "seed 003", "curl -b cookies.txt"}},
-		{name: "basic wrong password", x: basicFailed, level: LevelBad, title: "Basic auth refused",
-			want: []string{"Basic Authentication Failure - Reason : AUTHENTICATED_FAILED", "CAPTCHA", "no usable Jira password"}, not: []string{"WWW-Authenticate"}},
+		{name: "login wrong password", x: loginFailed, level: LevelBad, title: "Login failed: Jira checked the password of admin and it is wrong (401)", lines: 2,
+			want: []string{"X-Seraph-LoginReason: AUTHENTICATED_FAILED", "1 of 3 failed logins before Jira asks for CAPTCHA"},
+			not:  []string{"SSO", "seed 003", "Jira says: Login failed"}},
+		{name: "basic wrong password", x: basicFailed, level: LevelBad, title: "Basic auth refused", lines: 2,
+			want: []string{"AUTHENTICATED_FAILED", "CAPTCHA"}, not: []string{"SSO", "WWW-Authenticate"}},
 		{name: "login empty username", x: rec("POST", "/rest/auth/1/session", contract.AuthLogin, "", 401, `{"errorMessages":["Login failed"],"errors":{}}`, "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATED_FAILED"),
 			level: LevelBad, title: "the user", want: []string{"The username was empty."}},
-		{name: "session ended", x: expired, level: LevelWarn, title: "Your session ended",
-			want: []string{"X-AUSERNAME: anonymous", "Cookie: JSESSIONID=" + mask.Secret, "idle", "DELETE /rest/auth/1/session", "/_sandbox/expire-sessions", "Log in again"},
-			not:  []string{"9FCC43C7028820D37F2B4C9666E13B0E", "AUTHENTICATED_FAILED"}, relogin: true},
+		{name: "session ended", x: expired, level: LevelWarn, title: "Your session ended: Jira refused the cookie (401), so log in again",
+			want: []string{"idle", "DELETE /rest/auth/1/session", "/_sandbox/expire-sessions", "JRA-25405"},
+			not:  []string{"9FCC43C7028820D37F2B4C9666E13B0E", "AUTHENTICATED_FAILED", "logged out"}, relogin: true},
 		{name: "pasted cookie ended", x: pasted, level: LevelWarn, title: "Your session ended", want: []string{"pasted by hand"}, relogin: true, sso: true},
-		{name: "no credentials", x: anon, level: LevelWarn, title: "no credentials",
-			want: []string{"no Authorization header", "X-AUSERNAME: anonymous", "seed 000", "You are not authenticated"}},
-		{name: "no credentials, issue", x: issue, level: LevelWarn, title: "no credentials", want: []string{"Login Required"}},
+		{name: "no credentials", x: anon, level: LevelWarn, title: "You are not logged in, and this resource needs a user (401)",
+			want: []string{"no Authorization header", "JIRA REST API Example", "You are not authenticated"}, not: []string{"logged out"}},
+		{name: "no credentials, issue", x: issue, level: LevelWarn, title: "You are not logged in", want: []string{"Login Required"}},
 		{name: "websudo", x: websudo, level: LevelWarn, title: "WebSudo", want: []string{"X-AUSERNAME: admin", "This resource requires WebSudo."}},
 		{name: "bad token", x: bearer, level: LevelBad, title: "personal access token was refused", want: []string{"Bearer", "revoked"}, not: []string{"CAPTCHA"}},
 		{name: "session 401 for a known user", x: rec("GET", "/rest/x", contract.AuthSession, "", 401, `{"errorMessages":["Nope."],"errors":{}}`, "x-arequestid", "1", "x-ausername", "fred", "x-seraph-loginreason", "OK"),
@@ -279,15 +322,21 @@ func TestDiagnoseSSO(t *testing.T) {
 		"content-type", "text/html;charset=UTF-8", "x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATED_FAILED")
 	otherSSO := rec("GET", "/rest/api/2/myself", contract.AuthBasic, "alice.sso", 401, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED",
 		"x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATED_FAILED")
+	// On the sandbox the accounts are known: sso-user has no password, and
+	// nothing else is SSO. A real Jira cannot tell an SSO account from a
+	// wrong password (seed 003): one line after the wrong-password reading.
+	realSSO := onUpstream(ssoBasic, "prod", "https://jira.example.com")
 	runDiagnose(t, []diagCase{
-		{name: "sso-user login", x: ssoLogin, level: LevelBad, title: "sso-user is managed by SSO",
-			want: []string{"AUTHENTICATED_FAILED", "ID-6351", "seed 003", "JSESSIONID", "curl -b cookies.txt", "Simulated SSO login"},
-			not:  []string{"3 consecutive failed logins"}, sso: true},
-		{name: "sso-user basic", x: ssoBasic, level: LevelBad, title: "has no Jira password", want: []string{"ID-6351"}, sso: true},
-		{name: "sso-user on a real Jira", x: onUpstream(ssoBasic, "prod", "https://jira.example.com"), level: LevelBad, title: "managed by SSO",
-			want: []string{"ID-6351"}, not: []string{"Simulated SSO login"}, sso: true},
-		{name: "sso-like name on the sandbox", x: otherSSO, level: LevelBad, title: "managed by SSO", sso: true},
-		{name: "sso-like name elsewhere", x: onUpstream(otherSSO, "prod", "https://jira.example.com"), level: LevelBad, title: "Basic auth refused", want: []string{"seed 003"}},
+		{name: "sso-user login", x: ssoLogin, level: LevelBad, title: "sso-user has no Jira password (its login is handled by SSO), so log in through the browser", lines: 1,
+			want: []string{"ID-6351", "JSESSIONID", "Simulated SSO login"},
+			not:  []string{"seed 00", "did not match", "AUTHENTICATED_FAILED", "failed logins", "wrong"}, sso: true},
+		{name: "sso-user basic", x: ssoBasic, level: LevelBad, title: "has no Jira password", not: []string{"did not match"}, sso: true},
+		{name: "sso-user after failures: no count", x: ssoLogin, earlier: []contract.Exchange{ssoLogin, ssoLogin}, level: LevelBad, title: "has no Jira password",
+			not: []string{"of 3"}, sso: true},
+		{name: "sso-user on a real Jira", x: realSSO, level: LevelBad, title: "Basic auth refused: Jira checked the password of sso-user",
+			want: []string{"Or sso-user's login is handled by SSO", "ID-6351", "curl -b cookies.txt"}, not: []string{"Simulated SSO login"}},
+		{name: "sso-like name on the sandbox is no account", x: otherSSO, level: LevelBad, title: "the sandbox has no user named alice.sso", not: []string{"SSO"}},
+		{name: "sso-like name elsewhere", x: onUpstream(otherSSO, "prod", "https://jira.example.com"), level: LevelBad, title: "Basic auth refused", want: []string{"ID-6351"}},
 	})
 }
 
@@ -301,15 +350,24 @@ func TestDiagnoseCaptcha(t *testing.T) {
 	prod := onUpstream(login, "prod", "https://jira.example.com")
 	prod.ResponseHeader = []contract.Header{{Name: "x-arequestid", Value: "1"}, {Name: "x-authentication-denied-reason", Value: "CAPTCHA_CHALLENGE; login-url=https://jira.example.com/login.jsp"}}
 	runDiagnose(t, []diagCase{
-		{name: "login", x: login, level: LevelBad, title: "CAPTCHA required",
-			want: []string{"X-Seraph-LoginReason: AUTHENTICATION_DENIED", "X-Authentication-Denied-Reason: CAPTCHA_CHALLENGE", "3 consecutive failed logins",
-				"cannot answer a CAPTCHA", "Reset failed login count", "at http://127.0.0.1:8090/login.jsp", "kelpie", "Login denied"},
-			not: []string{"AUTHENTICATED_FAILED"}, captcha: true},
-		{name: "basic", x: basic, level: LevelBad, title: "every login of fred", want: []string{"basic-auth request of fred"}, captcha: true},
-		{name: "real Jira: no sandbox button", x: prod, level: LevelBad, title: "CAPTCHA required", want: []string{"https://jira.example.com/login.jsp"}, not: []string{"kelpie"}},
+		{name: "login", x: login, level: LevelBad, title: "CAPTCHA required", lines: 3,
+			want: []string{"X-Authentication-Denied-Reason: CAPTCHA_CHALLENGE:", "3 failed logins in a row", "jira.maximum.authentication.attempts.allowed",
+				"cannot answer it", "Reset failed login count", "at http://127.0.0.1:8090/login.jsp", "kelpie"},
+			not: []string{"AUTHENTICATED_FAILED", "Login denied", "X-Seraph-LoginReason"}, captcha: true, login: "http://127.0.0.1:8090/login.jsp"},
+		{name: "basic", x: basic, level: LevelBad, title: "every login of fred", want: []string{"basic-auth request of fred"}, captcha: true, login: "http://127.0.0.1:8090/login.jsp"},
+		{name: "real Jira: no sandbox button", x: prod, level: LevelBad, title: "CAPTCHA required", want: []string{"https://jira.example.com/login.jsp"}, not: []string{"kelpie"},
+			login: "https://jira.example.com/login.jsp"},
+		{name: "no link but http(s)", x: withDenied(prod, "CAPTCHA_CHALLENGE; login-url=javascript:alert(1)"), level: LevelBad, title: "CAPTCHA required",
+			want: []string{"on Jira's login page"}, not: []string{"javascript:"}},
 		{name: "no user known", x: rec("GET", "/rest/api/2/myself", contract.AuthPasted, "", 403, "", "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATION_DENIED"),
 			level: LevelBad, title: "AUTHENTICATION_DENIED", want: []string{"on Jira's login page"}},
 	})
+}
+
+// withDenied replaces an exchange's X-Authentication-Denied-Reason.
+func withDenied(x contract.Exchange, v string) contract.Exchange {
+	x.ResponseHeader = []contract.Header{{Name: "x-arequestid", Value: "1"}, {Name: "x-authentication-denied-reason", Value: v}}
+	return x
 }
 
 func TestDiagnoseXSRF(t *testing.T) {
@@ -358,8 +416,8 @@ func TestDiagnoseSessionResource(t *testing.T) {
 	runDiagnose(t, []diagCase{
 		{name: "who am I", x: whoami, level: LevelOK, title: "You are fred: Jira recognised the session cookie",
 			want: []string{"X-AUSERNAME", "X-ASESSIONID", "loginCount 13, failedLoginCount 4"}},
-		{name: "logout", x: logout, level: LevelOK, title: "Logged out", want: []string{"204", "X-Seraph-LoginReason: OUT", "next call shows Jira's 401"}},
-		{name: "logout with basic auth", x: basicLogout, level: LevelOK, title: "Logged out", want: []string{"opened for this very request", "seed 002"}},
+		{name: "logout", x: logout, level: LevelOK, title: "Logged out", lines: 1, want: []string{"204", "X-Seraph-LoginReason: OUT", "old cookie now gets Jira's 401"}},
+		{name: "logout with basic auth", x: basicLogout, level: LevelOK, title: "Logged out", want: []string{"opened for this very request", "session resource"}},
 		{name: "myself", x: myself, level: LevelOK, title: "You are Sam S. O. (sso-user): Jira recognised the pasted session cookie", want: []string{"sso-user@example.com"}},
 		{name: "session GET with latest", x: func() contract.Exchange { x := whoami; x.Path = "/rest/auth/latest/session?x=1"; return x }(), level: LevelOK, title: "You are fred"},
 	})
@@ -377,7 +435,7 @@ func TestDiagnoseBasicOK(t *testing.T) {
 	issue := rec("GET", "/rest/api/2/issue/QA-31", contract.AuthBasic, "fred", 200, `{"key":"QA-31"}`, "content-type", jsonCT, "x-arequestid", "1", "x-ausername", "fred", "x-seraph-loginreason", "OK")
 	runDiagnose(t, []diagCase{
 		{name: "myself", x: myself, level: LevelOK, title: "You are Fred F. User (fred): Jira recognised the basic auth credentials",
-			want: []string{"Authorization: Basic base64(user:password)", "not encryption", "HTTPS", "every request", "X-Seraph-LoginReason: OK"},
+			want: []string{"Authorization: Basic base64(user:password)", "not encryption", "HTTPS", "every request"},
 			not:  []string{"opened a session"}},
 		{name: "basic auth opens a session", x: withSession, level: LevelOK, title: "You are",
 			want: []string{"opened a session for this request (X-ASESSIONID: 1dr4x7k)", "The lab keeps no cookie from basic auth"},
@@ -401,9 +459,9 @@ func TestDiagnoseJQL(t *testing.T) {
 		"content-type", jsonCT, "x-arequestid", "733x25x1", "x-ausername", "anonymous")
 	runDiagnose(t, []diagCase{
 		{name: "syntax", x: bad, level: LevelWarn, title: "JQL", want: []string{"Error in the JQL Query: Expecting either a value, list or function but got '='."}},
-		{name: "invisible value", x: anonQA, level: LevelWarn, title: "JQL", want: []string{"The value 'QA' does not exist for the field 'project'.", "anonymous"}},
+		{name: "invisible value, logged in", x: withUser(anonQA, contract.AuthBasic, "fred"), level: LevelWarn, title: "JQL", want: []string{"The value 'QA' does not exist for the field 'project'.", "anonymous"}},
 		{name: "field errors sorted", x: fieldErr, level: LevelWarn, title: "JQL", want: []string{"a: first / b: second"}},
-		{name: "anonymous results", x: found, level: LevelOK, title: "200 as anonymous", want: []string{"found 4 issues", "only what anonymous users may browse"}},
+		{name: "anonymous results", x: found, level: LevelInfo, title: "You are not logged in: Jira ran this request as anonymous", want: []string{"found 4 issues", "what anonymous users may browse"}},
 	})
 }
 
@@ -421,7 +479,7 @@ func TestDiagnosePasswordPolicy(t *testing.T) {
 		{name: "rules", x: rules, level: LevelInfo, title: "2 rules", want: []string{"The password must have at least 10 characters.", "The password must not be similar to the user's name or email address."}},
 		{name: "disabled", x: disabled, level: LevelOK, title: "policy is disabled", want: []string{"[]"}},
 		{name: "refused", x: refused, level: LevelWarn, title: "would refuse this password: 2 reasons", want: []string{"The password must contain at least 1 special character."}},
-		{name: "passes", x: passes, level: LevelOK, title: "passes", want: []string{"[]", "seed 004"}},
+		{name: "passes", x: passes, level: LevelOK, title: "passes", want: []string{"[]", "password policy"}},
 		{name: "missing fields", x: missing, level: LevelWarn, title: "400", want: []string{"The username is required."}},
 		{name: "unknown user", x: noUser, level: LevelWarn, title: "No such user", want: []string{"The user named 'nobody' does not exist."}},
 	})
@@ -436,8 +494,27 @@ func TestDiagnoseCloud(t *testing.T) {
 	session := cloud(rec("GET", "/rest/api/2/serverInfo", contract.AuthSession, "", 200, `{}`, "x-arequestid", "1", "x-ausername", "me"))
 	down := cloud(rec("GET", "/rest/api/2/myself", contract.AuthNone, "", 0, ""))
 	down.Err = "Failed to fetch"
+	face := func(x contract.Exchange) contract.Exchange {
+		x = onUpstream(x, "sandbox-cloud", sandboxURL+"/cloud")
+		x.Sandbox = true
+		return x
+	}
 	runDiagnose(t, []diagCase{
-		{name: "password login", x: login, level: LevelBad, title: "Login failed", want: []string{"acme.atlassian.net", "API token", "seed 002", "email"}},
+		{name: "face: account password refused", x: face(rec("GET", "/rest/api/3/myself", contract.AuthBasic, "fred@example.com", 401,
+			"Basic authentication with passwords is deprecated.  For more information, see: https://developer.atlassian.com/cloud/confluence/deprecation-notice-basic-auth/\n")),
+			level: LevelBad, title: "This is Jira Cloud: it takes no account password", want: []string{"API token", "e-mail"}},
+		{name: "face: bearer refused", x: face(rec("GET", "/rest/api/2/myself", contract.AuthBearer, "", 403, `{"error": "Failed to parse Connect Session Auth Token"}`)),
+			level: LevelBad, title: "Personal access tokens are for Jira Server and Data Center", want: []string{"403"}, not: []string{"answers Bearer with 401"}},
+		{name: "face: search removed", x: face(rec("POST", "/rest/api/2/search", contract.AuthBasic, "fred@example.com", 410,
+			`{"errorMessages":["The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."],"errors":{}}`, "x-arequestid", "1")),
+			level: LevelWarn, title: "/rest/api/3/search/jql", want: []string{"CHANGE-2046"}},
+		{name: "face: wrong token answered as anonymous", x: face(rec("POST", "/rest/api/3/search/jql", contract.AuthBasic, "fred@example.com", 200,
+			`{"issues":[],"isLast":true}`, "x-arequestid", "1", "x-seraph-loginreason", "AUTHENTICATED_FAILED")),
+			level: LevelBad, title: "answered as anonymous", want: []string{"/myself"}},
+		{name: "face: a token that works is no story", x: face(rec("GET", "/rest/api/3/myself", contract.AuthBasic, "fred@example.com", 200,
+			`{"accountId":"712020:1","displayName":"Fred"}`, "x-arequestid", "1", "x-aaccountid", "712020:1")),
+			level: LevelOK, title: "You are Fred (712020:1)", want: []string{"X-AACCOUNTID: 712020:1"}, not: []string{"anonymous"}},
+		{name: "password login", x: login, level: LevelBad, title: "no session login for scripts", want: []string{"acme.atlassian.net", "API token", "Basic auth for REST APIs", "e-mail"}},
 		{name: "basic with token works", x: token, level: LevelOK, title: "You are Me", want: []string{"Jira Cloud (acme.atlassian.net)"}},
 		{name: "session raises to warn", x: session, level: LevelWarn, title: "200", want: []string{"atlassian.net"}},
 		{name: "even when offline", x: down, level: LevelBad, title: "did not answer", want: []string{"atlassian.net"}},
@@ -452,7 +529,7 @@ func TestDiagnoseGeneric(t *testing.T) {
 			level: LevelWarn, title: "404", want: []string{"null for uri", "context path"}},
 		{name: "no permission", x: rec("GET", "/rest/api/2/application-properties", contract.AuthBasic, "fred", 403, `{"errorMessages":["You are not an administrator: this resource needs the Jira Administrators permission."],"errors":{}}`,
 			"x-arequestid", "733x30x1", "x-ausername", "fred", "x-seraph-loginreason", "OK"),
-			level: LevelBad, title: "fred may not do this", want: []string{"Jira Administrators permission", "X-Seraph-LoginReason: OK"}},
+			level: LevelBad, title: "fred may not do this", want: []string{"Jira Administrators permission"}},
 		{name: "method", x: rec("PUT", "/rest/api/2/myself", contract.AuthBasic, "fred", 405, `{"errorMessages":["Method PUT is not allowed for /rest/api/2/myself."],"errors":{}}`, "x-arequestid", "1", "allow", "GET, HEAD"),
 			level: LevelWarn, title: "PUT", want: []string{"Allowed methods: GET, HEAD"}},
 		{name: "redirect", x: rec("GET", "/", contract.AuthNone, "", 302, "", "x-arequestid", "1", "x-jira-location", "http://127.0.0.1:8090/secure/Dashboard.jspa"),
@@ -494,16 +571,21 @@ func FuzzDiagnose(f *testing.F) {
 			Username: hvalue, ResponseBody: body, Err: body,
 			ResponseHeader: []contract.Header{{Name: hname, Value: hvalue}, {Name: "X-AREQUESTID", Value: "1"}},
 			RequestHeader:  []contract.Header{{Name: "X-Jira-Cookie", Value: hvalue}, {Name: "Content-Type", Value: hname}}}
-		d := Diagnose(x)
+		// x's own copies as its history: a login after failures, after a
+		// logout, on the same Jira.
+		d := Diagnose(x, []contract.Exchange{x, x, x})
 		if d.Title == "" || len(d.Lines) == 0 {
 			t.Fatalf("Diagnose(%+v) = %+v; want a title and a line", x, d)
+		}
+		if d.LoginURL != "" && !strings.HasPrefix(strings.ToLower(d.LoginURL), "http") {
+			t.Fatalf("Diagnose(%+v).LoginURL = %q; want an http(s) URL or none", x, d.LoginURL)
 		}
 		if d.OfferCaptchaReset && (!x.Sandbox || d.CaptchaUser == "") {
 			t.Fatalf("Diagnose(%+v) offers a CAPTCHA reset off the sandbox or for nobody", x)
 		}
 		// A proxy-shaped body without Jira's headers is also read.
 		x.ResponseHeader = x.ResponseHeader[:1]
-		if d := Diagnose(x); d.Title == "" || len(d.Lines) == 0 {
+		if d := Diagnose(x, nil); d.Title == "" || len(d.Lines) == 0 {
 			t.Fatalf("Diagnose(%+v) = %+v; want a title and a line", x, d)
 		}
 	})
@@ -532,7 +614,7 @@ func TestDiagnoseRealJira(t *testing.T) {
 		{name: "basic auth refused, HTML page", x: rec("GET", "/rest/api/2/myself", contract.AuthBasic, "fred", 401, basicFailed,
 			"content-type", "text/html;charset=UTF-8", "x-arequestid", "1", "x-ausername", "anonymous", "x-seraph-loginreason", "AUTHENTICATED_FAILED",
 			"x-jira-www-authenticate", `OAuth realm="http%3A%2F%2F127.0.0.1%3A8090"`),
-			level: LevelBad, title: "Basic auth refused", want: []string{`"Unauthorized (401)"`, "Basic Authentication Failure - Reason : AUTHENTICATED_FAILED", "OAuth realm"}},
+			level: LevelBad, title: "Basic auth refused", want: []string{"AUTHENTICATED_FAILED", "1 of 3 failed logins"}, not: []string{"<html>", "SSO"}},
 		{name: "websudo, rest plugin body", x: rec("GET", "/rest/api/2/application-properties", contract.AuthSession, "", 401, `{"message":"This resource requires WebSudo.","status-code":401}`,
 			"x-arequestid", "1", "x-ausername", "admin", "x-seraph-loginreason", "OK"),
 			level: LevelWarn, title: "WebSudo", want: []string{"Jira says: This resource requires WebSudo."}},

@@ -39,13 +39,13 @@ func (r *reading) passwordPolicy() {
 		r.add(list...)
 	case x.Status == 200 && isList && len(list) == 0:
 		r.set(LevelOK, "The password passes Jira's policy.",
-			"POST "+r.path+" answered [] — an empty list of reasons: Jira would accept this password (seed 004).")
+			"POST "+r.path+" answered [] — an empty list of reasons: Jira would accept this password (Atlassian's REST reference for the password policy).")
 	case x.Status == 200 && isList:
 		r.set(LevelWarn, "Jira would refuse this password: "+plural(len(list), "reason")+".")
 		r.add(list...)
 	case x.Status == 400:
 		r.set(LevelWarn, "The policy check needs more fields (400).",
-			"createUser needs username and password; updateUser needs username and newPassword (seed 004).")
+			"createUser needs username and password; updateUser needs username and newPassword (Atlassian's REST reference for the password policy).")
 		r.jiraSays()
 	case x.Status == 404 && check:
 		r.set(LevelWarn, "No such user (404): updateUser checks a password change of an existing user.")
@@ -78,11 +78,8 @@ func (r *reading) byStatus() {
 			title = "Jira answered " + st + " as " + user + "."
 		}
 		r.set(LevelOK, title)
-		switch {
-		case x.Auth == contract.AuthNone && strings.EqualFold(user, "anonymous"):
+		if x.Auth == contract.AuthNone && strings.EqualFold(user, jira.Anonymous) {
 			r.add("The request carried no credentials, so Jira answered as anonymous (X-AUSERNAME: anonymous): you see only what anonymous users may browse.")
-		case user != "":
-			r.add("Jira handled the request as X-AUSERNAME: " + user + ", " + credentialPhrase(x.Auth) + ".")
 		}
 		if n, ok := jira.SearchTotal(x.ResponseBody); ok && strings.HasSuffix(r.path, "/search") {
 			r.add("The search found " + plural(n, "issue") + ".")

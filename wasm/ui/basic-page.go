@@ -28,23 +28,27 @@ func (p *basicPage) OnMount(ctx app.Context) {
 
 func (p *basicPage) Render() app.UI {
 	s, b := p.s, p.busy
+	_, note := resourcePath(s.path)
 	enc := base64.StdEncoding.EncodeToString([]byte(s.user + ":" + s.pass))
 	return newShell().Active(RouteBasic).
 		Title("Basic auth").
-		Lead("Send user:password, base64-encoded, in the Authorization header of every request (seed 000).").
+		Lead("Send user:password, base64-encoded, in the Authorization header of every request, as Atlassian's “JIRA REST API Example – Basic Authentication” shows.").
 		Content(
-			field("basic-username", "Username", textInput("basic-username", s.user).OnInput(onText)),
-			field("basic-password", "Password", passwordInput("basic-password", s.pass).OnInput(onText)),
-			app.H3().Text("How the header is built"),
-			app.Ol().ID("basic-steps").Class("mono").Body(
-				app.Li().Text("user:password → "+maskPair(s.user, s.pass)),
-				app.Li().Text("base64 → "+enc),
-			),
-			app.Pre().ID("basic-header").Text("Authorization: "+basicHeader(s.user, s.pass)),
-			app.P().Class("note").Text("Base64 is an encoding, not encryption: anyone who sees this header has the password. "+
-				"Send it only over HTTPS. Failed basic logins count towards CAPTCHA like any other."),
+			// One form: Enter in any field sends, as in a login form.
 			app.Form().ID("basic-form").OnSubmit(p.onSend).Body(
-				field("basic-path", "Resource path", textInput("basic-path", s.path).OnInput(onText)),
+				field("basic-username", "Username", textInput("basic-username", s.user).OnInput(onText)),
+				revealable("basic-password", "Password", passwordInput("basic-password", s.pass).OnInput(onText)),
+				app.H2().Text("How the header is built"),
+				app.Ol().ID("basic-steps").Class("mono").Body(
+					app.Li().Text("user:password → "+maskPair(s.user, s.pass)),
+					app.Li().Text("base64 → "+enc),
+				),
+				app.Pre().ID("basic-header").Text("Authorization: "+basicHeader(s.user, s.pass)),
+				app.P().Class("note").Text("Base64 is an encoding, not encryption: anyone who sees this header has the password. "+
+					"Send it only over HTTPS. Failed basic logins count towards CAPTCHA like any other. "+
+					"The log masks it until you press Reveal secrets."),
+				field("basic-path", "Resource path (or a full URL, as Atlassian's examples write it: its path is taken)", textInput("basic-path", s.path).OnInput(onText)),
+				app.If(note != "", app.P().ID("basic-path-note").Class("note").Text(note)),
 				app.Div().Class("row").Body(
 					button("basic-send", b.label("basic-send", "Send GET", "Sending…"), b.on["basic-send"]).Type("submit"),
 				),

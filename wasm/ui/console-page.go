@@ -57,7 +57,7 @@ func (p *consolePage) Render() app.UI {
 					button("console-send", b.label("console-send", "Send", "Sending…"), b.on["console-send"]).Type("submit"),
 				),
 			),
-			app.H3().Text("Paste a curl command"),
+			app.H2().Text("Paste a curl command"),
 			field("curl-import", "curl …", textArea("curl-import", s.importText).Rows(4).
 				Attr("spellcheck", "false").Disabled(!live()).OnInput(onText)),
 			app.If(s.importErr != "", app.P().ID("curl-import-error").Class("badge bad").Text(s.importErr)),

@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"time"
+
 	"jiraauthlab/contract"
 	"jiraauthlab/wasm/diagnosis"
+	"jiraauthlab/wasm/mask"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -29,16 +32,26 @@ func (d *diagnosisPanel) OnMount(ctx app.Context) {
 
 func (d *diagnosisPanel) Render() app.UI {
 	g := d.l.diag
+	// The panel sticks to the viewport's edge (web/lab.css): the answer to
+	// a button is seen where the button is, at phone width too. Its first
+	// line, #diagnosis-summary, says it in one sentence; the reasons unfold.
+	section := app.Section().ID("diagnosis").Aria("live", "polite").Aria("labelledby", "diagnosis-heading")
 	if g == nil {
-		return app.Section().ID("diagnosis").Class("panel diagnosis").Aria("live", "polite").Body(
-			app.H2().Text("Diagnosis"),
-			app.P().Class("empty").Text("Send a request: its response is explained here in plain words."),
+		return section.Class("panel diagnosis").Body(
+			app.H2().ID("diagnosis-heading").Text("Diagnosis"),
+			app.P().ID("diagnosis-summary").Class("empty").Text("Send a request: its response is explained here in plain words."),
 		)
 	}
-	return app.Section().ID("diagnosis").Class("panel diagnosis "+g.Level.String()).Aria("live", "polite").Body(
-		app.H2().Text("Diagnosis"),
-		app.P().ID("diagnosis-title").Body(app.Strong().Text(g.Title)),
-		app.Range(g.Lines).Slice(func(i int) app.UI { return app.P().Text(g.Lines[i]) }),
+	return section.Class("panel diagnosis "+g.Level.String()).Body(
+		app.H2().ID("diagnosis-heading").Text("Diagnosis"),
+		app.P().ID("diagnosis-summary").Body(app.Strong().Text(mask.Text(g.Title, d.l.reveal))),
+		app.If(len(g.Lines) > 0,
+			app.Details().ID("diagnosis-details").Body(
+				app.Summary().Text("Why, and what to do"),
+				app.Range(g.Lines).Slice(func(i int) app.UI { return app.P().Text(mask.Text(g.Lines[i], d.l.reveal)) }),
+			),
+		),
+		app.If(!d.l.retryUntil.IsZero(), &retryCountdown{Until: d.l.retryUntil}),
 		app.Div().Class("row").Body(
 			app.If(g.OfferCaptchaReset && d.t.onSandbox(),
 				button("captcha-reset", "Reset CAPTCHA for "+g.CaptchaUser+" (sandbox admin)", d.busy.on["captcha-reset"]).
@@ -47,6 +60,10 @@ func (d *diagnosisPanel) Render() app.UI {
 				button("relogin", "Log in again", false).Class("secondary").OnClick(d.onRelogin)),
 			app.If(g.OfferSSO,
 				app.A().ID("sso-help").Href(Href(RouteSession)+"#cookie-paste").Text("Use a browser (SSO) cookie instead")),
+			// Jira's own login page, where a person answers the CAPTCHA
+			// (X-Authentication-Denied-Reason: CAPTCHA_CHALLENGE; login-url=…).
+			app.If(g.LoginURL != "",
+				app.A().ID("captcha-login").Href(g.LoginURL).Target("_blank").Rel("noopener").Text("Answer the CAPTCHA on Jira's login page")),
 		),
 	)
 }
@@ -82,4 +99,40 @@ func (d *diagnosisPanel) onRelogin(ctx app.Context, e app.Event) {
 		return
 	}
 	focusPassword(ctx)
+}
+
+// retryCountdown is #retry-countdown: the seconds a rate-limited Jira asks
+// to wait (Retry-After), counted down live.
+type retryCountdown struct {
+	app.Compo
+
+	Until time.Time
+	left  int
+	gen   int // the tick chain that is current: a new Until starts another
+}
+
+func (c *retryCountdown) OnMount(ctx app.Context)  { c.start(ctx) }
+func (c *retryCountdown) OnUpdate(ctx app.Context) { c.start(ctx) }
+
+func (c *retryCountdown) start(ctx app.Context) {
+	c.gen++
+	c.tick(ctx, c.gen)
+}
+
+func (c *retryCountdown) tick(ctx app.Context, gen int) {
+	if gen != c.gen {
+		return
+	}
+	c.left = int((time.Until(c.Until) + time.Second - 1) / time.Second)
+	if c.left > 0 {
+		ctx.After(time.Second, func(ctx app.Context) { c.tick(ctx, gen) })
+	}
+}
+
+func (c *retryCountdown) Render() app.UI {
+	text := "Jira takes this user's requests again now."
+	if c.left > 0 {
+		text = "Retry in " + itoa(c.left) + " s (Retry-After)."
+	}
+	return app.P().ID("retry-countdown").Class("badge warn").Aria("live", "off").Text(text)
 }

@@ -96,24 +96,124 @@ func reachedJira(x contract.Exchange) bool {
 	return x.Header(jira.HeaderRequestID) != "" || jsonUnmarshal(x.ResponseBody, &e) != nil || !e.Error.Known()
 }
 
-// receivedHeaders are the response headers as Jira sent them: its own in
-// its spelling, each Set-Cookie on its own line, without the lab's own
-// security headers.
-func receivedHeaders(x contract.Exchange) string {
-	var b strings.Builder
+// receivedHeaders are the response headers as Jira sent them, after its
+// status line: each in Jira's spelling under its own name (the proxy hands
+// Set-Cookie and Jira's other page-affecting headers over as X-Jira-…: the
+// note names them), each Set-Cookie on its own line. The lab's own
+// headers (its security headers, the proxy's Server-Timing) come apart.
+func receivedHeaders(x contract.Exchange) (jiraSent, renamed, lab string) {
+	var b, r, own strings.Builder
+	b.WriteString("HTTP/1.1 " + itoa(x.Status) + " " + statusText(x.Status) + "\n")
 	for _, h := range x.ResponseHeader {
-		if contract.LabResponseHeader(h.Name) {
+		name := h.Name
+		if contract.LabResponseHeader(name) || strings.EqualFold(name, "Server-Timing") {
+			own.WriteString(canonicalHeader(name) + ": " + h.Value + "\n")
 			continue
 		}
-		if strings.EqualFold(h.Name, contract.HeaderSetCookie) {
+		if len(name) > len(contract.HeaderPrefix) && strings.EqualFold(name[:len(contract.HeaderPrefix)], contract.HeaderPrefix) {
+			name = name[len(contract.HeaderPrefix):]
+			if r.Len() > 0 {
+				r.WriteString(", ")
+			}
+			r.WriteString(canonicalHeader(name) + " as " + contract.HeaderPrefix + canonicalHeader(name))
+		}
+		if strings.EqualFold(name, "Set-Cookie") {
 			for _, c := range cookies.SplitSetCookie(h.Value) {
-				b.WriteString(strings.ToLower(contract.HeaderSetCookie) + ": " + c + "\n")
+				b.WriteString("Set-Cookie: " + c + "\n")
 			}
 			continue
 		}
-		b.WriteString(jira.Spelled(h.Name) + ": " + h.Value + "\n")
+		b.WriteString(canonicalHeader(name) + ": " + h.Value + "\n")
 	}
-	return b.String()
+	return b.String(), r.String(), own.String()
+}
+
+// canonicalHeader spells a header name as Jira does: its own X- headers
+// its way (X-AUSERNAME), the others Word-Word, as the browser's lower-case
+// Headers object no longer does.
+func canonicalHeader(name string) string {
+	if s := jira.Spelled(name); s != name {
+		return s
+	}
+	switch strings.ToLower(name) {
+	case "www-authenticate":
+		return "WWW-Authenticate"
+	case "x-xss-protection":
+		return "X-XSS-Protection"
+	}
+	b := []byte(strings.ToLower(name))
+	up := true
+	for i, c := range b {
+		if up && c >= 'a' && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+		up = c == '-'
+	}
+	return string(b)
+}
+
+// statusText is the reason phrase of the statuses Jira and the proxy answer.
+func statusText(status int) string {
+	switch status {
+	case 200:
+		return "OK"
+	case 201:
+		return "Created"
+	case 204:
+		return "No Content"
+	case 301:
+		return "Moved Permanently"
+	case 302:
+		return "Found"
+	case 303:
+		return "See Other"
+	case 304:
+		return "Not Modified"
+	case 400:
+		return "Bad Request"
+	case 401:
+		return "Unauthorized"
+	case 403:
+		return "Forbidden"
+	case 404:
+		return "Not Found"
+	case 405:
+		return "Method Not Allowed"
+	case 409:
+		return "Conflict"
+	case 413:
+		return "Content Too Large"
+	case 415:
+		return "Unsupported Media Type"
+	case 429:
+		return "Too Many Requests"
+	case 431:
+		return "Request Header Fields Too Large"
+	case 500:
+		return "Internal Server Error"
+	case 502:
+		return "Bad Gateway"
+	case 503:
+		return "Service Unavailable"
+	case 504:
+		return "Gateway Timeout"
+	}
+	return ""
+}
+
+// requestLine is the request's first line as Jira received it: the path
+// under the Jira's own base path (/jira), as the browser sent it.
+func requestLine(x contract.Exchange) string {
+	base := x.TargetURL
+	if i := strings.Index(base, "://"); i >= 0 {
+		base = base[i+3:]
+	}
+	if i := strings.IndexByte(base, '/'); i >= 0 {
+		base = strings.TrimRight(base[i:], "/")
+	} else {
+		base = ""
+	}
+	return x.Method + " " + base + x.Path + " HTTP/1.1\n"
 }
 
 func renderExchange(x contract.Exchange, open, reveal, copied bool) app.UI {
@@ -136,6 +236,7 @@ func renderExchange(x contract.Exchange, open, reveal, copied bool) app.UI {
 		body = body[:20000] + "\n… (cut at 20000 characters)"
 	}
 	id := x.ID
+	jiraSent, renamed, lab := receivedHeaders(x)
 	cmd := curl.Command(x, curl.Options{Reveal: reveal, UserAgent: contract.UserAgent(labVersion())})
 	copyLabel := "Copy as curl"
 	if copied {
@@ -162,24 +263,32 @@ func renderExchange(x contract.Exchange, open, reveal, copied bool) app.UI {
 				app.Span().Class("note").Text(x.Duration.Round(100_000).String()+" · "+x.Target),
 			),
 			app.If(x.Err != "", app.P().Class("badge bad").Text(x.Err)),
-			app.H3().Text("Request headers"),
-			app.Pre().Class("req-headers").Text(sentHeaders(x, reveal)),
+			app.If(x.Typed != "", app.P().Class("note typed").Text("You typed "+x.Typed+"; the browser sent "+x.Path+
+				" (browsers and curl resolve dot segments and percent-encode what a URL may not hold before sending).")),
+			app.H3().Text("Request, as Jira received it"),
+			app.Pre().Class("req-headers").Attr("tabindex", "0").Text(requestLine(x)+sentHeaders(x, reveal)),
 			app.If(x.RequestBody != "",
 				app.H3().Text("Request body"),
-				app.Pre().Class("req-body").Text(mask.Body(x.SentHeader("Content-Type"), x.RequestBody)),
+				app.Pre().Class("req-body").Attr("tabindex", "0").Text(mask.Body(x.SentHeader("Content-Type"), x.RequestBody)),
 			),
 			app.Div().Class("row").Body(
 				app.H3().Text("As curl, against Jira itself"),
 				button("copy-curl-"+strconv.Itoa(id), copyLabel, false).Class("secondary copy-curl").
-					Title("Copies the command: run it in a shell, as the seeds do").
+					Title("Copies the command: run it in a shell, as Atlassian's examples do").
 					OnClick(func(ctx app.Context, e app.Event) { copyCurl(ctx, id, cmd) }, id, cmd),
 			),
-			app.Pre().Class("curl").Text(cmd),
+			app.Pre().Class("curl").Attr("tabindex", "0").Text(cmd),
 			app.If(x.Status != 0,
-				app.H3().Text("Response headers"),
-				app.Pre().Class("resp-headers").Text(receivedHeaders(x)),
+				app.H3().Text("Response, as Jira sent it"),
+				app.Pre().Class("resp-headers").Attr("tabindex", "0").Text(jiraSent),
+				app.If(renamed != "", app.P().Class("note renamed").Text("The lab's proxy handed over "+renamed+
+					": a page may neither see nor be ruled by them under their own names.")),
+				app.If(lab != "",
+					app.H3().Text("Added by the lab (not Jira's)"),
+					app.Pre().Class("lab-headers").Attr("tabindex", "0").Text(lab),
+				),
 				app.H3().Text("Response body"),
-				app.Pre().Class("resp-body").Text(body),
+				app.Pre().Class("resp-body").Attr("tabindex", "0").Text(body),
 			),
 		),
 	)

@@ -133,3 +133,36 @@ func syncFields() {
 func button(id, text string, busy bool) app.HTMLButton {
 	return app.Button().ID(id).Type("button").Text(text).Disabled(!live() || busy)
 }
+
+// revealable is a labelled password field with a button that shows and
+// hides what was typed; aria-pressed says which.
+func revealable(id, label string, input app.HTMLInput) app.UI {
+	return app.Div().Class("field").Body(
+		app.Label().For(id).Text(label),
+		app.Div().Class("with-toggle").Body(
+			input,
+			app.Button().ID(id+"-show").Type("button").Class("secondary show-password").
+				Aria("pressed", "false").Aria("controls", id).Aria("label", "Show "+label).
+				Text("Show").Disabled(!live()).OnClick(togglePassword),
+		),
+	)
+}
+
+// togglePassword flips the field its button controls between hidden and
+// shown. It changes the page directly: go-app re-renders from its own
+// tree, where nothing changed, so it leaves the two attributes alone.
+func togglePassword(ctx app.Context, e app.Event) {
+	btn := ctx.JSSrc()
+	field := app.Window().GetElementByID(btn.Call("getAttribute", "aria-controls").String())
+	if !field.Truthy() {
+		return
+	}
+	show := field.Get("type").String() == "password"
+	kind, text, pressed := "password", "Show", "false"
+	if show {
+		kind, text, pressed = "text", "Hide", "true"
+	}
+	field.Set("type", kind)
+	btn.Set("textContent", text)
+	btn.Call("setAttribute", "aria-pressed", pressed)
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"jiraauthlab/contract"
@@ -33,6 +34,9 @@ type logState struct {
 	restored bool   // the stored history was read (once per visit)
 	harErr   string // why the HAR file chosen could not be opened
 	diag     *diagnosis.Diagnosis
+	// retryUntil is when a rate-limited Jira takes requests again
+	// (Retry-After counted from the answer's arrival); zero when none.
+	retryUntil time.Time
 }
 
 // journal is the store of the log and the diagnosis.
@@ -94,9 +98,21 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 	if c.To != "" {
 		up, ok = targets.upstream(c.To)
 	}
+	if !ok && c.To == "" && (targets.status == neverLoaded || targets.status == loading) {
+		// Pressed before the list of Jiras arrived: sent once it has
+		// (loadUpstreams), not refused with "no Jira is selected".
+		targets.waiting = append(targets.waiting, func(ctx app.Context) { send(ctx, c, done) })
+		if c.Busy != "" {
+			setBusy(ctx, c.Busy, true)
+		}
+		return
+	}
 	if !ok {
 		journal.diag = noTargetDiagnosis(targets)
 		publish(ctx, keyLog)
+		if c.Busy != "" && busy.on[c.Busy] { // it waited for the list
+			setBusy(ctx, c.Busy, false)
+		}
 		return
 	}
 	header := append([]contract.Header(nil), c.Header...)
@@ -108,7 +124,20 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 	if c.Busy != "" {
 		setBusy(ctx, c.Busy, true)
 	}
-	req := fetch.Request{Method: c.Method, URL: Href("/proxy/" + up.Name + c.Path), Header: header, Body: c.Body}
+	prefix := Href("/proxy/" + up.Name)
+	req := fetch.Request{Method: c.Method, URL: prefix + c.Path, Header: header, Body: c.Body}
+	path, typed := c.Path, ""
+	if sent, ok := browserPath(req.URL); ok && sent != req.URL {
+		// The browser resolves dot segments before it sends (the URL
+		// standard): the log shows the path Jira receives.
+		if !strings.HasPrefix(sent, prefix+"/") {
+			journal.diag = &diagnosis.Diagnosis{Level: diagnosis.LevelBad, Title: "Not sent: the path climbs above Jira's root with ../.",
+				Lines: []string{"The browser resolves /../ before sending (so does curl): " + c.Path + " would leave the Jira's address and reach the lab itself. Remove the dot segments."}}
+			publish(ctx, keyLog)
+			return
+		}
+		path, typed = sent[len(prefix):], c.Path
+	}
 	started, sentIn := time.Now(), epoch
 	root := ctx.Dispatcher().Context()
 	ctx.Async(func() {
@@ -120,7 +149,7 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 				return // sent before "Forget secrets"
 			}
 			x := contract.Exchange{
-				Method: c.Method, Path: c.Path, Target: up.Name, TargetURL: up.URL, Sandbox: up.Sandbox,
+				Method: c.Method, Path: path, Typed: typed, Target: up.Name, TargetURL: up.URL, Sandbox: up.Sandbox,
 				Auth: c.Auth, Username: c.Username, RequestHeader: header, RequestBody: c.Body,
 				Status: resp.Status, ResponseHeader: resp.Header, ResponseBody: resp.Body,
 				Duration: resp.Duration, Started: started,
@@ -131,11 +160,17 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 			l := &journal
 			x = l.add(x)
 			saveHistory(ctx)
-			d := diagnosis.Diagnose(x)
+			// x is first in the log now: what came before it is the rest,
+			// newest first, as Diagnose wants it.
+			d := diagnosis.Diagnose(x, l.exchanges[1:])
 			if up.Name == targets.target || l.diag == nil {
 				// An answer from a Jira no longer selected is logged, but
 				// does not take over the diagnosis of the one chosen now.
 				l.diag = &d
+				l.retryUntil = time.Time{}
+				if d.RetryAfter > 0 {
+					l.retryUntil = time.Now().Add(time.Duration(d.RetryAfter) * time.Second)
+				}
 			}
 			if c.Busy != "" {
 				setBusy(ctx, c.Busy, false)
@@ -146,6 +181,17 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 			publish(ctx, keyLog)
 		})
 	})
+}
+
+// browserPath is the path and query the browser sends for the same-origin
+// URL u, by its own URL parser; false outside a browser.
+func browserPath(u string) (string, bool) {
+	if !live() {
+		return "", false
+	}
+	w := app.Window()
+	parsed := w.Get("URL").New(u, w.Get("location").Get("href"))
+	return parsed.Get("pathname").String() + parsed.Get("search").String(), true
 }
 
 // setDiagnosis replaces the diagnosis with one the lab tells itself.

@@ -57,7 +57,7 @@ func (p *sessionPage) Render() app.UI {
 			app.Form().ID("login-form").OnSubmit(p.onLogin).Body(
 				field("username", "Username", textInput("username", s.username).
 					Attr("autocomplete", "username").OnInput(onText)),
-				field("password", "Password", passwordInput("password", s.password).
+				revealable("password", "Password", passwordInput("password", s.password).
 					OnInput(onText)),
 				app.Div().Class("row").Body(
 					button("login", b.label("login", "Log in", "Logging in…"), b.on["login"]).Type("submit"),
@@ -65,28 +65,31 @@ func (p *sessionPage) Render() app.UI {
 					button("logout", b.label("logout", "Log out", "Logging out…"), b.on["logout"]).Class("secondary").OnClick(p.onLogout),
 				),
 			),
-			app.H3().Text("Session JSON"),
+			app.H2().Text("Session JSON"),
 			app.Pre().ID("session-json").Text(s.sessionJSON),
-			app.H3().Text("Set-Cookie received"),
+			app.H2().Text("Set-Cookie received"),
 			app.Pre().ID("set-cookie").Text(strings.Join(setCookie, "\n")),
-			app.H3().Text("Cookie header sent next"),
+			app.H2().Text("Cookie header sent next"),
 			app.Pre().ID("cookie-header").Text(cookieLine),
 			app.If(otherJira, app.P().ID("cookie-other-jira").Class("badge warn").
 				Text("This cookie belongs to "+s.cookieTarget+": the lab does not send it to "+p.t.target+". Log in there, or paste a cookie of that Jira.")),
 			app.P().Class("note").Text("A page's script can neither read Set-Cookie (the browser hides it, and JSESSIONID is HttpOnly) "+
 				"nor send a Cookie header of its own. The lab's server does both for it: it hands Set-Cookie over as X-Jira-Set-Cookie "+
-				"and turns the lab's X-Jira-Cookie into the Cookie header Jira receives, built from session.name and session.value as seed 001 does."),
+				"and turns the lab's X-Jira-Cookie into the Cookie header Jira receives, built from session.name and session.value as Atlassian's “Cookie-based auth for REST APIs” does. "+
+				"This column shows the cookie you work with; the log, the diagram and the diagnosis mask it until you press Reveal secrets."),
 
-			app.H3().Text("Search with the session"),
-			field("jql", "JQL", textInput("jql", s.jql).OnInput(onText)),
-			app.Div().Class("row").Body(
-				button("search", b.label("search", "Search", "Searching…"), b.on["search"]).Class("secondary").OnClick(p.onSearch),
+			app.H2().Text("Search with the session"),
+			app.Form().ID("search-form").OnSubmit(p.onSearch).Body(
+				field("jql", "JQL", textInput("jql", s.jql).OnInput(onText)),
+				app.Div().Class("row").Body(
+					button("search", b.label("search", "Search", "Searching…"), b.on["search"]).Class("secondary").Type("submit"),
+				),
 			),
 			app.Div().ID("search-results").Body(renderSearch(s.search, s.searchErr)),
 
-			app.H3().Text("Use a cookie from the browser (SSO accounts)"),
+			app.H2().Text("Use a cookie from the browser (SSO accounts)"),
 			app.P().Class("note").Text("An account managed by SSO has no Jira password: REST logins fail with 401. "+
-				"Log in with the browser instead, copy the JSESSIONID cookie from its developer tools (or a cookies.txt made by curl -c), and paste it here (seed 003)."),
+				"Log in with the browser instead, copy the JSESSIONID cookie from its developer tools (or a cookies.txt made by curl -c), and paste it here: the workaround of Atlassian's ID-6351, “REST API calls are returning 401 Unauthorized after Atlassian Account is enabled”."),
 			field("cookie-paste", "Paste a cookie (name=value), a Cookie: line, or a Netscape cookie file",
 				textArea("cookie-paste", s.cookiePaste).Rows(3).
 					Attr("spellcheck", "false").Disabled(!live()).OnInput(p.onPaste)),
@@ -117,7 +120,10 @@ func (p *sessionPage) onLogout(ctx app.Context, e app.Event) {
 	send(ctx, call{Method: "DELETE", Path: "/rest/auth/1/session", Auth: session.authFor(targets.target), Busy: "logout"}, nil)
 }
 
-func (p *sessionPage) onSearch(ctx app.Context, e app.Event) { search(ctx) }
+func (p *sessionPage) onSearch(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	search(ctx)
+}
 
 func (p *sessionPage) onPaste(ctx app.Context, e app.Event) {
 	session.applyPaste(targets.target, ctx.JSSrc().Get("value").String())

@@ -22,6 +22,7 @@ type sessionState struct {
 	cookie                  string            // "NAME=value; ..." the lab sends next as Cookie
 	cookieAuth              contract.AuthKind // AuthSession (from a login) or AuthPasted
 	cookieTarget            string            // the upstream the cookie belongs to: never sent elsewhere
+	cookieUser              string            // whose it is, when the lab knows (a login, the SSO walk)
 	cookiePaste, pasteErr   string
 	search                  *searchResult
 	searchErr               string
@@ -56,7 +57,7 @@ func (s sessionState) cookieFor(target string, auth contract.AuthKind) string {
 // useCookie makes cookie the one the lab sends next, to the upstream named
 // target (the one that issued it) and no other.
 func (s *sessionState) useCookie(target, cookie string, auth contract.AuthKind) {
-	s.cookie, s.cookieAuth, s.cookieTarget = cookie, auth, target
+	s.cookie, s.cookieAuth, s.cookieTarget, s.cookieUser = cookie, auth, target, ""
 }
 
 // applyPaste makes a pasted cookie the one the lab sends next to target.
@@ -90,6 +91,7 @@ func (s *sessionState) loggedIn(x contract.Exchange, d diagnosis.Diagnosis) {
 	s.sessionJSON, _ = mask.PrettyJSON(x.ResponseBody)
 	s.setCookie = cookies.SetCookieLines(x.ResponseHeader)
 	s.useCookie(x.Target, d.Session.Cookie(), contract.AuthSession)
+	s.cookieUser = x.Username
 }
 
 // forget drops the password and the cookie, with everything that shows it.
@@ -206,11 +208,12 @@ func ssoLogin(ctx app.Context) {
 					setBusy(ctx, "sso-login", false)
 					step(ctx, "Copied "+strings.SplitN(cookie, "=", 2)[0]+" from the last page into the paste field, as you would from the browser's developer tools.")
 					session.applyPaste(up.Name, cookie)
+					session.cookieUser = user
 					publish(ctx, keySession)
 					syncFields()
 					setDiagnosis(ctx, diagnosis.Diagnosis{Level: diagnosis.LevelOK, Title: "SSO login done: the lab now sends the browser's session cookie.",
 						Lines: []string{
-							"This is seed 003's workaround: an SSO account has no Jira password, so REST logins fail, but the cookie of a browser session works.",
+							"This is the workaround of Atlassian's ID-6351: an SSO account has no Jira password, so REST logins fail, but the cookie of a browser session works.",
 							"Press Who am I or Search: Jira answers as " + user + ".",
 						}})
 				})

@@ -30,6 +30,7 @@ func (s *shell) Lead(t string) *shell { s.Ilead = t; return s }
 func (s *shell) Content(elems ...app.UI) *shell { s.Icontent = elems; return s }
 
 var navLinks = []struct{ route, label string }{
+	{RouteLearn, "Learn"},
 	{RouteSession, "Session"},
 	{RouteBasic, "Basic auth"},
 	{RoutePassword, "Password policy"},
@@ -45,6 +46,8 @@ func (s *shell) UI() app.UI {
 		wasm = "running"
 	}
 	return app.Div().Class("lab").DataSet("wasm", wasm).Body(
+		// Keyboard users skip the header's links to the page's own panel.
+		app.A().Class("skip-link").Href("#page-title").Text("Skip to the page").OnClick(skipToPage),
 		app.Header().Class("lab-header").Body(
 			app.A().Class("lab-brand").Href(Href(RouteSession)).Body(
 				app.Img().Src(Href("/web/icon.svg")).Alt(""),
@@ -61,15 +64,17 @@ func (s *shell) UI() app.UI {
 				}),
 			),
 			&upstreamPicker{},
+			&sessionBadge{},
 		),
 		app.Main().Class("lab-main").Body(
 			app.Section().Class("panel").Aria("labelledby", "page-title").Body(
-				app.H1().ID("page-title").Text(s.Ititle),
+				app.H1().ID("page-title").Attr("tabindex", "-1").Text(s.Ititle),
 				app.P().Class("lead").Text(s.Ilead),
 				app.Div().Body(s.Icontent...),
 			),
 			app.Div().Body(
 				&diagnosisPanel{},
+				&sequencePanel{},
 				&exchangeLog{},
 			),
 		),
@@ -78,4 +83,14 @@ func (s *shell) UI() app.UI {
 			app.Span().ID("version").Text(labVersion()),
 		),
 	)
+}
+
+// skipToPage moves the focus to the page's heading, so the next Tab is in
+// the page's own panel (go-app handles the link's click itself, and a
+// fragment link only scrolls).
+func skipToPage(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if h := app.Window().GetElementByID("page-title"); h.Truthy() {
+		h.Call("focus")
+	}
 }

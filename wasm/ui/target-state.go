@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"jiraauthlab/contract"
 	"jiraauthlab/wasm/fetch"
+	"jiraauthlab/wasm/jira"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -19,6 +21,9 @@ type targetState struct {
 	target    string     // the chosen upstream's name
 	status    loadStatus // of GET /api/upstreams, shared by every page's picker
 	err       string
+	// waiting are the requests pressed before the list arrived: sent when
+	// it does (or told why not, when it cannot be loaded).
+	waiting []func(app.Context)
 }
 
 // targets is the store of the chosen Jira.
@@ -51,6 +56,23 @@ func (t targetState) onSandbox() bool {
 	return ok && u.Sandbox
 }
 
+// cloudKind says what kind of Cloud the chosen Jira is: "face" for the
+// sandbox's Cloud face (CONTRACT.md, "Two faces of Jira": <sandbox>/cloud),
+// "site" for a site on atlassian.net, "" for Server or Data Center.
+func (t targetState) cloudKind() string {
+	u, ok := t.current()
+	switch {
+	case !ok:
+		return ""
+	case u.Sandbox && strings.HasSuffix(strings.TrimRight(u.URL, "/"), "/cloud"):
+		return "face"
+	}
+	if _, cloud := jira.CloudHost(u.URL); cloud {
+		return "site"
+	}
+	return ""
+}
+
 // loadUpstreams fetches the list of Jiras, once at a time; its answer
 // lands whatever page is shown by then.
 func loadUpstreams(ctx app.Context) {
@@ -65,6 +87,13 @@ func loadUpstreams(ctx app.Context) {
 		root.Dispatch(func(ctx app.Context) {
 			t := &targets
 			defer publish(ctx, keyTarget)
+			waiting := t.waiting
+			t.waiting = nil
+			defer func() {
+				for _, w := range waiting {
+					w(ctx)
+				}
+			}()
 			if err != nil {
 				t.status, t.err = loadingErr, err.Error()
 				return
@@ -90,12 +119,21 @@ func chooseTarget(ctx app.Context, name string) {
 	ctx.NewAction(actionTargetChanged)
 }
 
+// errServerGone is the failure of a request that got no answer at all: the
+// page says it in words (fetch says only "TypeError: Failed to fetch").
+type errServerGone struct{}
+
+func (errServerGone) Error() string {
+	return "The lab's server does not answer (stopped, or the network is down): the pages still work from this browser's cache, but no request can reach Jira. Press Retry once it runs again."
+}
+
 func fetchUpstreams(ctx context.Context) ([]contract.Upstream, error) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	resp, err := fetch.Do(ctx, fetch.Request{Method: "GET", URL: Href("/api/upstreams")})
 	if err != nil {
-		return nil, fmt.Errorf("list upstreams: %w", err)
+		// fetch says only "TypeError: Failed to fetch" when nothing answers.
+		return nil, errServerGone{}
 	}
 	if resp.Status >= 400 {
 		return nil, fmt.Errorf("list upstreams: %w", &fetch.StatusError{Status: resp.Status, Body: resp.Body})

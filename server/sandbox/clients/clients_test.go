@@ -222,3 +222,80 @@ func runScript(t *testing.T, interpreter, script, base, token string) {
 		t.Fatalf("%s %s: %v\nstdout: %s\nstderr: %s", interpreter, script, err, out, stderr.String())
 	}
 }
+
+// TestGoJiraCloud drives go-jira's BasicAuthTransport against the Cloud
+// face with an e-mail and an API token, as Atlassian's "Basic auth for REST
+// APIs" tells Cloud users to, and checks what the same library meets there
+// that works on Server: a password, a Bearer token, and the search
+// resource Cloud removed (go-jira 1.16 still calls /rest/api/2/search).
+func TestGoJiraCloud(t *testing.T) {
+	srv := httptest.NewServer(sandbox.New(sandbox.Options{}))
+	t.Cleanup(srv.Close)
+	res, err := http.Post(srv.URL+"/cloud/_sandbox/api-tokens", "application/json",
+		strings.NewReader(`{"email":"fred@example.com","label":"go-jira"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct{ Token string }
+	err = json.NewDecoder(res.Body).Decode(&tok)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusCreated || tok.Token == "" {
+		t.Fatalf("create API token: %d %v", res.StatusCode, err)
+	}
+	base := srv.URL + "/cloud"
+	cloud := newClient(t, base, (&jira.BasicAuthTransport{Username: "fred@example.com", Password: tok.Token}).Client())
+	status := func(want int, res *jira.Response, err error) (string, error) {
+		if err == nil || res == nil || res.StatusCode != want {
+			return "", fmt.Errorf("want %d, got %v", want, err)
+		}
+		return fmt.Sprint(want), nil
+	}
+	steps := []struct {
+		name string
+		run  func() (string, error)
+	}{
+		{"e-mail and API token: myself", func() (string, error) {
+			u, _, err := cloud.User.GetSelf()
+			if err != nil {
+				return "", err
+			}
+			if u.AccountID == "" || u.EmailAddress != "fred@example.com" || u.Name != "" {
+				return "", fmt.Errorf("myself = %+v; want an accountId, fred's e-mail and no user name", u)
+			}
+			return u.AccountID, nil
+		}},
+		{"e-mail and API token: issue", func() (string, error) {
+			is, _, err := cloud.Issue.Get("QA-31", nil)
+			if err != nil {
+				return "", err
+			}
+			if is.Fields == nil || is.Fields.Assignee == nil || is.Fields.Assignee.AccountID == "" {
+				return "", fmt.Errorf("issue %s has no assignee accountId", is.Key)
+			}
+			return is.Key, nil
+		}},
+		{"search resource removed from Cloud", func() (string, error) {
+			_, res, err := cloud.Issue.Search("project = QA", nil)
+			return status(http.StatusGone, res, err)
+		}},
+		{"password refused", func() (string, error) {
+			c := newClient(t, base, (&jira.BasicAuthTransport{Username: "fred@example.com", Password: "fred"}).Client())
+			_, res, err := c.User.GetSelf()
+			return status(http.StatusUnauthorized, res, err)
+		}},
+		{"API token as Bearer refused", func() (string, error) {
+			c := newClient(t, base, (&jira.BearerAuthTransport{Token: tok.Token}).Client())
+			_, res, err := c.User.GetSelf()
+			return status(http.StatusForbidden, res, err)
+		}},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			got, err := s.run()
+			if err != nil {
+				t.Fatalf("%s: %v", s.name, err)
+			}
+			t.Logf("%s: %s", s.name, got)
+		})
+	}
+}
