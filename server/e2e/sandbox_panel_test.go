@@ -45,15 +45,6 @@ func panelState(t *testing.T, lab *labProcess, b *browser) contract.SandboxState
 	return st
 }
 
-// as makes the browser's steps report to t (a subtest) until the
-// returned function is called: a step failing must end the subtest, not
-// its parent.
-func (b *browser) as(t *testing.T) (restore func()) {
-	old := b.t
-	b.t = t
-	return func() { b.t = old }
-}
-
 // panelAccount is the sandbox's account named name.
 func panelAccount(t *testing.T, st contract.SandboxState, name string) contract.SandboxAccount {
 	t.Helper()
@@ -153,7 +144,7 @@ func TestPasswordPolicyFollowsSwitches(t *testing.T) {
 	b.waitText("policy", "at least 10 characters")
 
 	t.Run("rules marked from the verdict", func(t *testing.T) {
-		defer b.as(t)()
+		defer b.with(t)()
 		b.setInput("pw-username", "fred")
 		b.setInput("pw-new", "short1")
 		b.waitJS("10 characters unmet", `Array.from(document.querySelectorAll('#policy li.unmet')).some(li => li.textContent.includes('at least 10 characters'))`)
@@ -164,7 +155,7 @@ func TestPasswordPolicyFollowsSwitches(t *testing.T) {
 	})
 
 	t.Run("the panel's switch", func(t *testing.T) {
-		defer b.as(t)()
+		defer b.with(t)()
 		b.click("nav-sandbox")
 		b.waitJS("policy select", `document.getElementById('sb-policy') !== null && !document.getElementById('sb-policy').disabled && document.getElementById('sb-policy').value === 'secure'`)
 		b.setInput("sb-policy", "basic")
@@ -177,14 +168,14 @@ func TestPasswordPolicyFollowsSwitches(t *testing.T) {
 	})
 
 	t.Run("switched by curl, seen on focus", func(t *testing.T) {
-		defer b.as(t)()
+		defer b.with(t)()
 		panelPut(t, lab, b, "_sandbox/password-policy", `{"preset":"secure"}`)
 		b.eval(`window.dispatchEvent(new Event('focus')), true`, nil)
 		b.waitText("policy", "at least 10 characters")
 	})
 
 	t.Run("switched by curl, seen on coming back", func(t *testing.T) {
-		defer b.as(t)()
+		defer b.with(t)()
 		panelPut(t, lab, b, "_sandbox/password-policy", `{"preset":"disabled"}`)
 		b.click("nav-session")
 		b.waitJS("session page", `document.getElementById('login') !== null`)
@@ -193,7 +184,7 @@ func TestPasswordPolicyFollowsSwitches(t *testing.T) {
 	})
 
 	t.Run("a verdict naming a rule not shown", func(t *testing.T) {
-		defer b.as(t)()
+		defer b.with(t)()
 		panelPut(t, lab, b, "_sandbox/password-policy", `{"preset":"basic"}`)
 		b.setInput("pw-new", "ab")
 		b.waitText("policy", "at least 8 characters")
@@ -201,7 +192,7 @@ func TestPasswordPolicyFollowsSwitches(t *testing.T) {
 	})
 
 	t.Run("show password", func(t *testing.T) {
-		defer b.as(t)()
+		defer b.with(t)()
 		b.click("pw-new-show")
 		b.waitJS("shown", `document.getElementById('pw-new').type === 'text' && document.getElementById('pw-new-show').getAttribute('aria-pressed') === 'true'`)
 		if v := b.value("pw-new"); v != "ab" {
@@ -264,7 +255,7 @@ func TestSandboxPanelSwitches(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.id, func(t *testing.T) {
-			defer b.as(t)()
+			defer b.with(t)()
 			if got := tc.read(panelState(t, lab, b)); got == tc.want {
 				t.Fatalf("%s is already %v before the click", tc.id, got)
 			}
@@ -304,7 +295,7 @@ func TestPanelPagesFitAPhone(t *testing.T) {
 	b.run("phone viewport", chromedp.EmulateViewport(390, 844))
 	for _, page := range []string{"password", "sandbox"} {
 		t.Run(page, func(t *testing.T) {
-			defer b.as(t)()
+			defer b.with(t)()
 			b.open(lab.Page(page))
 			if page == "sandbox" {
 				b.waitJS("accounts", `document.querySelectorAll('#sb-accounts tbody tr').length >= 4`)
