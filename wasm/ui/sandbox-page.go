@@ -89,8 +89,14 @@ func (p *sandboxPage) serverControls(off bool) []app.UI {
 		app.H2().Text("Password policy"),
 		field("sb-policy", "Preset", app.Select().ID("sb-policy").Disabled(off || p.busy.on["sb-policy"]).OnChange(p.onPolicy).Body(
 			app.Range(sbPresets).Slice(func(i int) app.UI {
+				// Only the preset in force carries selected: go-app's
+				// prerender writes selected="false", which HTML reads as
+				// selected, and the last option would show.
 				v := sbPresets[i]
-				return app.Option().Value(v).Selected(d.PasswordPolicy == v).Text(v)
+				if d.PasswordPolicy == v {
+					return app.Option().Value(v).Selected(true).Text(v)
+				}
+				return app.Option().Value(v).Text(v)
 			}),
 		)),
 		sbNote("Jira's default is disabled. Custom chosen here takes Jira's defaults (8 to 255 characters, not similar to the user); set its counts with curl (README). The rules show on the Password policy page."),
