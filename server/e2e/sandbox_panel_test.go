@@ -326,3 +326,21 @@ func TestPanelPagesFitAPhone(t *testing.T) {
 		})
 	}
 }
+
+// On the Cloud face the panel shows its accounts by e-mail, and none of
+// the Server face's controls (its control endpoints answer 404 there).
+func TestSandboxPanelCloudFace(t *testing.T) {
+	lab, b := flowBrowser(t)
+	b.openPanel(lab)
+	b.setInput("target", "sandbox-cloud")
+	b.waitJS("Cloud accounts", panelRow("fred@example.com")+`.includes('API token')`)
+	for _, id := range []string{"sb-policy", "sb-basic-auth", "sb-rate-limit", "sb-expire"} {
+		if n := b.count("#" + id); n != 0 {
+			t.Errorf("#%s shown on the Cloud face", id)
+		}
+	}
+	b.click("sb-reset")
+	if x := b.waitExchange(1); !strings.Contains(x, "200") || !strings.Contains(x, "/_sandbox/reset") {
+		t.Errorf("the Cloud face's reset: %q", x)
+	}
+}

@@ -72,9 +72,11 @@ func (p *sandboxPage) body() []app.UI {
 		app.If(d.Face != "cloud", p.serverControls(off)...),
 		app.If(d.Face == "cloud", sbNote("The password policy and the administrator's switches belong to Jira Server / Data Center: choose the sandbox upstream to see them.")),
 		app.H2().Text("Sessions"),
-		app.P().ID("sb-sessions").Class("note").Text(itoa(d.Sessions) + " session(s) open. Ending them is what Jira's idle timeout does: the next request with an old cookie answers as for no one. Reset brings back the first state: no sessions or tokens, no failed logins, the Secure policy, basic auth allowed and no rate limit."),
+		app.If(d.Face != "cloud",
+			app.P().ID("sb-sessions").Class("note").Text(itoa(d.Sessions)+" session(s) open. Ending them is what Jira's idle timeout does: the next request with an old cookie answers as for no one. Reset brings back the first state: no sessions or tokens, no failed logins, the Secure policy, basic auth allowed and no rate limit.")),
 		app.Div().Class("row").Body(
-			p.control("sb-expire", "End every session", off, p.onExpire),
+			// The Cloud face has no sessions to end (its control answers 404).
+			app.If(d.Face != "cloud", p.control("sb-expire", "End every session", off, p.onExpire)),
 			p.control("sb-reset", "Reset the sandbox", off, p.onReset),
 		),
 	}
@@ -177,7 +179,11 @@ func (p *sandboxPage) accountRows() []app.UI {
 			failed += " of " + itoa(d.CaptchaAfter)
 		}
 		line := sbKindLine(u.Kind)
-		if u.Kind == "user" && d.CaptchaAfter > 0 {
+		if d.Face == "cloud" {
+			// Cloud refuses account passwords for basic auth and has no
+			// session login (JIRA-FACTS.md, "More real answers").
+			line, failed = "on Cloud: basic auth with the e-mail and an API token (Tokens page); the password is refused", "—"
+		} else if u.Kind == "user" && d.CaptchaAfter > 0 {
 			line += "; " + itoa(d.CaptchaAfter) + " wrong passwords in a row turn CAPTCHA on"
 		}
 		captcha := "off"

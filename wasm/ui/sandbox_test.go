@@ -47,8 +47,9 @@ func TestSandboxPanel(t *testing.T) {
 		}, []string{"3 of 3", `class="sb-captcha on"`}, nil},
 		{"nothing to reset", func(s *sandboxState, _ *targetState) { s.data.Users[0].ConsecutiveFailedLogins = 0 },
 			[]string{"0 of 3"}, []string{`id="sb-captcha-reset-fred"`}},
-		{"cloud face", func(s *sandboxState, _ *targetState) { s.data.Face = "cloud" },
-			[]string{"belong to Jira Server / Data Center"}, []string{`id="sb-policy"`, `id="sb-basic-auth"`}},
+		{"cloud face", func(s *sandboxState, _ *targetState) { s.data.Face, s.data.CaptchaAfter = "cloud", 0 },
+			[]string{"belong to Jira Server / Data Center", "API token", `id="sb-reset"`},
+			[]string{`id="sb-policy"`, `id="sb-basic-auth"`, `id="sb-expire"`, "logins work"}},
 		{"read failed", func(s *sandboxState, _ *targetState) {
 			s.status, s.err = loadingErr, "Could not read the sandbox's state (HTTP 404)."
 		}, []string{"Could not read the sandbox's state (HTTP 404)."}, []string{"2 of 3"}},
