@@ -46,11 +46,12 @@ type Config struct {
 	UpstreamInsecure   bool
 	SandboxIdleTimeout time.Duration
 	MetricsAddr        string // "" when off: no metrics listener
+	Version            string // build version, shown by /healthz and the footer
+	Limits             Limits // of both listeners; zero fields take the defaults
+
 	// HealthCheck, when set, makes the binary a health check of a running
 	// lab instead of a lab: GET this URL, exit 0 on 200 (see CheckHealth).
 	HealthCheck string
-	Version     string // build version, shown by /healthz and the footer
-	Limits      Limits // of both listeners; zero fields take the defaults
 }
 
 // upstreamList is the repeatable -upstream flag.
