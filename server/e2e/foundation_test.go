@@ -19,10 +19,11 @@ var pageIDs = map[string][]string{
 	"token":    {"token-username", "token-password", "token-name", "token-days", "token-create", "token-value", "token-use", "token-revoke"},
 	"console": {"console-method", "console-path", "console-headers", "console-body", "console-auth", "console-browser-ua", "console-send",
 		"curl-import", "curl-import-apply"},
-	"learn": {"tours"},
+	"learn":   {"tours", "schemes"},
+	"sandbox": {"sb-accounts", "sb-policy", "sb-basic-auth", "sb-rate-limit", "sb-expire", "sb-reset"},
 }
 
-var layoutIDs = []string{"target", "exchanges", "diagnosis", "diagnosis-summary", "session-state", "sequence", "nav-learn", "nav-session", "nav-basic", "nav-password", "nav-token", "nav-console", "version"}
+var layoutIDs = []string{"target", "exchanges", "diagnosis", "diagnosis-summary", "session-state", "sequence", "nav-learn", "nav-session", "nav-basic", "nav-password", "nav-token", "nav-console", "nav-sandbox", "version"}
 
 func TestEveryRouteBootsWithItsLayout(t *testing.T) {
 	lab := startLab(t)
@@ -35,6 +36,7 @@ func TestEveryRouteBootsWithItsLayout(t *testing.T) {
 		{"token", "token"},
 		{"console", "console"},
 		{"learn", "learn"},
+		{"sandbox", "sandbox"},
 	}
 	for _, rt := range routes {
 		b.open(lab.Page(rt.path))

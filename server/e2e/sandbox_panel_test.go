@@ -114,7 +114,7 @@ func TestSandboxPanelAccounts(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("accounts missing from #sb-accounts: %v (rows %q)", want, rows)
 	}
-	if s := b.text("sb-accounts"); !strings.Contains(s, "REST logins always fail (seed 003)") {
+	if s := b.text("sb-accounts"); !strings.Contains(s, "REST logins always fail (Atlassian's ID-6351)") {
 		t.Errorf("#sb-accounts does not say what sso-user demonstrates: %q", s)
 	}
 

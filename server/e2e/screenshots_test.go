@@ -70,4 +70,12 @@ func TestScreenshots(t *testing.T) {
 	b.consoleSearchAsBrowser()
 	b.waitText("diagnosis", "browser's User-Agent")
 	shoot("console")
+
+	b.click("nav-sandbox")
+	b.waitText("sb-accounts", "3 of 3")
+	shoot("sandbox")
+
+	b.click("nav-learn")
+	b.waitJS("steps ticked", `document.querySelectorAll('#tours .step.done').length >= 4`)
+	shoot("learn")
 }

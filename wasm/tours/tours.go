@@ -197,7 +197,7 @@ var All = []Tour{
 			{Text: "Send GET /rest/api/2/myself with basic auth as fred / fred: Jira answers 200 with fred's profile.",
 				Page: pageBasic, Anchor: "basic-send", Label: "Basic auth: Send GET",
 				Want: Want{Scheme: "Basic", Status: 200, Path: "/rest/api/*"}},
-			{Text: "Change the path to /rest/api/2/issue/QA-31, the seed's own example, and send it with the same header.",
+			{Text: "Change the path to /rest/api/2/issue/QA-31, the example of Atlassian's page, and send it with the same header.",
 				Page: pageBasic, Anchor: "basic-path", Label: "Basic auth: Resource path",
 				Want: Want{Scheme: "Basic", Status: 200, Path: "/rest/api/2/issue/QA-31"}},
 			{Text: "Type a wrong password (fred / wrong) and send again: 401, with X-Seraph-LoginReason: AUTHENTICATED_FAILED.",

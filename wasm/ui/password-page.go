@@ -65,7 +65,7 @@ func (p *passwordPage) Render() app.UI {
 	update := s.updating()
 	return newShell().Active(RoutePassword).
 		Title("Password policy").
-		Lead("Check a password against Jira's policy before creating a user or changing a password (seed 004).").
+		Lead("Check a password against Jira's policy before creating a user or changing a password, with Jira's password-policy resource.").
 		Content(
 			app.H2().Text("Policy"),
 			app.Ul().ID("policy").Body(p.policyItems()...),

@@ -143,13 +143,13 @@ var sbPresets = []string{"disabled", "basic", "secure", "custom"}
 func sbKindLine(kind string) string {
 	switch kind {
 	case "user":
-		return "an ordinary user: basic auth and session logins work (seeds 000, 001)"
+		return "an ordinary user: basic auth and session logins work, as in Atlassian's examples"
 	case "admin":
 		return "a Jira administrator: logs in as fred does; keep it allowed when basic auth is switched off"
 	case "unverified":
-		return "an unverified e-mail address: a session login answers 409 (seed 001)"
+		return "an unverified e-mail address: a session login answers 409"
 	case "sso":
-		return "an SSO account: no Jira password, REST logins always fail (seed 003)"
+		return "an SSO account: no Jira password, REST logins always fail (Atlassian's ID-6351)"
 	}
 	return ""
 }

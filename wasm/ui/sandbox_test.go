@@ -39,7 +39,7 @@ func TestSandboxPanel(t *testing.T) {
 		want, deny []string
 	}{
 		{"accounts", func(s *sandboxState, _ *targetState) {},
-			[]string{"2 of 3", "REST logins always fail (seed 003)", "3 wrong passwords in a row turn CAPTCHA on",
+			[]string{"2 of 3", "REST logins always fail (Atlassian's ID-6351)", "3 wrong passwords in a row turn CAPTCHA on",
 				`id="sb-captcha-reset-fred"`, `<option selected value="basic">`, "2 session(s) open", "everyone but admin"},
 			[]string{"4 of 3", "sb-not-sandbox"}},
 		{"captcha on", func(s *sandboxState, _ *targetState) {
