@@ -157,7 +157,18 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 		fmt.Fprintf(out, "Usage: jira-auth-lab [flags]\n\nEvery flag also reads %s<FLAG> (e.g. -sandbox-addr: %sSANDBOX_ADDR).\n\n", EnvPrefix, EnvPrefix)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	// A bad value stops startup with one line naming the flag (main prints
+	// the error): the flag package would follow its own line with the whole
+	// usage text, burying it. -h still prints the usage.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	if errors.Is(err, flag.ErrHelp) {
+		usage()
+	}
+	if err != nil {
 		return Config{}, err
 	}
 	if fs.NArg() > 0 {
@@ -184,7 +195,7 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 		}
 		for _, one := range values {
 			if err := fs.Set(f.Name, strings.TrimSpace(one)); err != nil {
-				envErr = fmt.Errorf("%s: %w", name, err)
+				envErr = fmt.Errorf("-%s (from %s): %w", f.Name, name, err)
 				return
 			}
 		}
@@ -193,9 +204,8 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 		return Config{}, envErr
 	}
 
-	var err error
 	if cfg.Upstreams, err = upstreams.parse(); err != nil {
-		return Config{}, err
+		return Config{}, fmt.Errorf("-upstream: %w", err)
 	}
 	cfg.MaxBody = int64(maxBody)
 	if strings.EqualFold(cfg.SandboxAddr, "off") {
@@ -246,6 +256,9 @@ func cleanBasePath(p string) (string, error) {
 	if p == "" {
 		p = "/"
 	}
+	if !strings.HasPrefix(p, "/") {
+		return "", fmt.Errorf("-base-path %q: must start with a slash, e.g. /%s", p, strings.Trim(p, "/"))
+	}
 	if !basePathRE.MatchString(p) {
 		return "", fmt.Errorf("-base-path %q: want a path such as /lab (letters, digits, . _ ~ - between slashes)", p)
 	}
@@ -268,19 +281,12 @@ func parsePublicURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
-var frameSourceRE = regexp.MustCompile(`^('self'|'none'|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*://)?(\*\.)?[A-Za-z0-9.-]+(:(\d+|\*))?(/[A-Za-z0-9._~/-]*)?|\*)$`)
-
-// checkFrameAncestors keeps the flag to source expressions, so that it cannot
-// inject other CSP directives (";") or header lines.
+// checkFrameAncestors keeps the flag to what CSP accepts (embed.go), so
+// that it can neither be dropped by the browser nor inject other CSP
+// directives (";") or header lines.
 func checkFrameAncestors(v string) error {
-	fields := strings.Fields(v)
-	if len(fields) == 0 {
-		return errors.New("-frame-ancestors is empty: use 'none' to forbid framing")
-	}
-	for _, f := range fields {
-		if !frameSourceRE.MatchString(f) {
-			return fmt.Errorf("-frame-ancestors: %q is not a CSP source expression ('self', 'none', https://portal.example.com, *.example.com)", f)
-		}
+	if _, err := parseFrameAncestors(v); err != nil {
+		return fmt.Errorf("-frame-ancestors: %w", err)
 	}
 	return nil
 }

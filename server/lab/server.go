@@ -121,6 +121,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 	h, err := newHandler(handlerConfig{
 		BasePath:       cfg.BasePath,
 		FrameAncestors: cfg.FrameAncestors,
+		PublicURL:      cfg.PublicURL,
 		Version:        cfg.Version,
 		Hosts:          hosts,
 		Proxy:          px,
