@@ -57,7 +57,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 	if cfg.SandboxAddr != "" {
 		var err error
 		if sbLn, err = net.Listen("tcp", cfg.SandboxAddr); err != nil {
-			return nil, fmt.Errorf("sandbox listen on %s: %w", cfg.SandboxAddr, err)
+			return nil, fmt.Errorf("-sandbox-addr %s: %w", cfg.SandboxAddr, listenErr(err))
 		}
 		sbLn = newLimitListener(sbLn, s.limits.MaxConns)
 		s.SandboxURL = "http://" + dialable(sbLn.Addr()) + "/"
@@ -108,7 +108,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		closeIf(sbLn)
-		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return nil, fmt.Errorf("-addr %s: %w", cfg.Addr, listenErr(err))
 	}
 	ln = newLimitListener(ln, s.limits.MaxConns)
 	hosts := newHostSet(ln.Addr(), cfg.PublicURL)
@@ -241,4 +241,14 @@ func closeIf(lns ...net.Listener) {
 			ln.Close()
 		}
 	}
+}
+
+// listenErr is net.Listen's error without the "listen tcp <addr>:" its
+// net.OpError repeats: the caller names the flag and the address once.
+func listenErr(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
 }
