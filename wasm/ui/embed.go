@@ -26,10 +26,9 @@ const (
 // start: ?embed=1 on the first URL, and a parent that is not the page
 // itself. Links inside the frame drop the query, and the mode stays.
 var embed = struct {
-	read, on  bool
-	origins   []string
-	lastH     int
-	observing bool
+	read, on bool
+	origins  []string
+	lastH    int
 }{}
 
 // embedded reports whether the page is embedded (always false in the
@@ -100,18 +99,17 @@ func postLoggedOut(target string, status int) {
 	}
 }
 
-// embedBridge is rendered by the shell when embedded: on its first mount
-// it starts reporting the page's height to the portal, which sizes its
-// frame from it (no scroll bar inside the portal's own). It renders
-// nothing visible; the observer lives as long as the page.
-type embedBridge struct{ app.Compo }
-
-func (b *embedBridge) OnMount(ctx app.Context) {
-	if embed.observing {
+// Embed starts, when the page is embedded, the report of its height to
+// the portal, which sizes its frame from it (no scroll bar inside the
+// portal's own). It runs before go-app mounts the page: the first report
+// is the prerendered page's, as early as the portal can have it. The
+// observer lives as long as the page.
+func Embed() {
+	if !embedded() {
 		return
 	}
-	embed.observing = true
-	root := app.Window().Get("document").Get("documentElement")
+	doc := app.Window().Get("document")
+	root := doc.Get("documentElement")
 	report := app.FuncOf(func(app.Value, []app.Value) any {
 		// The html element's own height is its content's (the embedded
 		// page sets no min-height), unlike scrollHeight, which never drops
@@ -130,9 +128,5 @@ func (b *embedBridge) OnMount(ctx app.Context) {
 	}
 	obs := ro.New(report)
 	obs.Call("observe", root)
-	obs.Call("observe", app.Window().Get("document").Get("body"))
-}
-
-func (b *embedBridge) Render() app.UI {
-	return app.Span().Hidden(true)
+	obs.Call("observe", doc.Get("body"))
 }

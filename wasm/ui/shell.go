@@ -48,7 +48,6 @@ func (s *shell) UI() app.UI {
 		// In a portal's frame: the portal has its own header and
 		// navigation; the target stays selectable (CONTRACT.md, Embedding).
 		return app.Div().Class("lab lab-embedded").DataSet("wasm", wasm).Body(
-			&embedBridge{},
 			app.Div().Class("lab-embed-bar").Body(&upstreamPicker{}, &sessionBadge{}),
 			s.main(),
 		)
