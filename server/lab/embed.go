@@ -57,6 +57,9 @@ func parseFrameAncestors(v string) ([]ancestorSource, error) {
 }
 
 func parseAncestorSource(f string) (ancestorSource, error) {
+	if strings.ContainsAny(f, ";,") {
+		return ancestorSource{}, errors.New("holds ; or , which would end the directive (or the policy): give the sources alone, separated by spaces")
+	}
 	switch lf := strings.ToLower(f); lf {
 	case "'self'", "'none'":
 		return ancestorSource{keyword: lf}, nil
