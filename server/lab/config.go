@@ -41,7 +41,7 @@ type Config struct {
 	MaxBody            int64
 	UpstreamTimeout    time.Duration
 	BasePath           string // "" for root, else "/x" (no trailing slash)
-	FrameAncestors     string
+	FrameAncestors     string // CSP source list; "" is the flag's default, 'self'
 	UpstreamCA         string
 	UpstreamInsecure   bool
 	SandboxIdleTimeout time.Duration
@@ -148,7 +148,7 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 	fs.Var(&maxBody, "max-body", "request body cap of the proxy")
 	fs.DurationVar(&cfg.UpstreamTimeout, "upstream-timeout", 30*time.Second, "time allowed for an upstream's response headers, and for any silence within its body")
 	fs.StringVar(&basePath, "base-path", "/", "serve everything under this path prefix")
-	fs.StringVar(&cfg.FrameAncestors, "frame-ancestors", "'self'", "CSP frame-ancestors: who may embed the lab in a frame")
+	fs.StringVar(&cfg.FrameAncestors, "frame-ancestors", "'self'", "CSP frame-ancestors: who may embed the lab in a frame (?embed=1); the page posts its events to these origins, never to wildcards")
 	fs.StringVar(&cfg.UpstreamCA, "upstream-ca", "", "PEM file of an extra CA to trust for upstream TLS (an internal CA)")
 	fs.BoolVar(&cfg.UpstreamInsecure, "upstream-insecure", false, "skip upstream TLS verification (self-signed test servers only)")
 	fs.DurationVar(&cfg.SandboxIdleTimeout, "sandbox-idle-timeout", 300*time.Minute, "idle timeout of sandbox sessions (Jira's default: 300m)")

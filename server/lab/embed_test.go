@@ -148,6 +148,7 @@ func TestFrameHeaders(t *testing.T) {
 		wantPost    string
 	}{
 		{"default", "'self'", "frame-ancestors 'self'", "SAMEORIGIN", `"LAB_POST_ORIGINS":"self"`},
+		{"zero value is the default", "", "frame-ancestors 'self'", "SAMEORIGIN", `"LAB_POST_ORIGINS":"self"`},
 		{"none", "'none'", "frame-ancestors 'none'", "DENY", `"LAB_POST_ORIGINS":""`},
 		{"portal", "'self'   https://portal.example.com", "frame-ancestors 'self' https://portal.example.com", "",
 			`"LAB_POST_ORIGINS":"self https://portal.example.com"`},

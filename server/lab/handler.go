@@ -62,6 +62,9 @@ func newHandler(cfg handlerConfig) (*handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	if strings.TrimSpace(cfg.FrameAncestors) == "" {
+		cfg.FrameAncestors = "'self'" // the flag's default (ParseFlags refuses an empty one)
+	}
 	ancestors, err := parseFrameAncestors(cfg.FrameAncestors)
 	if err != nil {
 		return nil, fmt.Errorf("-frame-ancestors: %w", err)
