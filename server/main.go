@@ -33,6 +33,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "jira-auth-lab:", err)
 		os.Exit(2)
 	}
+	if cfg.HealthCheck != "" {
+		// A container's HEALTHCHECK: one line on failure, exit status 1.
+		if err := lab.CheckHealth(context.Background(), cfg.HealthCheck, 5*time.Second); err != nil {
+			fmt.Fprintln(os.Stderr, "jira-auth-lab:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	cfg.Version = version
 	// Logs leave through a buffer flushed in the background: no request
 	// waits for a write to stderr.

@@ -45,8 +45,13 @@ type Config struct {
 	UpstreamCA         string
 	UpstreamInsecure   bool
 	SandboxIdleTimeout time.Duration
+	MetricsAddr        string // "" when off: no metrics listener
 	Version            string // build version, shown by /healthz and the footer
 	Limits             Limits // of both listeners; zero fields take the defaults
+
+	// HealthCheck, when set, makes the binary a health check of a running
+	// lab instead of a lab: GET this URL, exit 0 on 200 (see CheckHealth).
+	HealthCheck string
 }
 
 // upstreamList is the repeatable -upstream flag.
@@ -152,6 +157,9 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 	fs.StringVar(&cfg.UpstreamCA, "upstream-ca", "", "PEM file of an extra CA to trust for upstream TLS (an internal CA)")
 	fs.BoolVar(&cfg.UpstreamInsecure, "upstream-insecure", false, "skip upstream TLS verification (self-signed test servers only)")
 	fs.DurationVar(&cfg.SandboxIdleTimeout, "sandbox-idle-timeout", 300*time.Minute, "idle timeout of sandbox sessions (Jira's default: 300m)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", "off", "where Prometheus metrics are served (GET /metrics, a listener of its own); `off` disables them")
+	var health healthFlag
+	fs.Var(&health, "healthcheck", "check the /readyz of the lab these flags describe (or -healthcheck=URL) and exit 0 if it answers 200, else 1: a container's HEALTHCHECK")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: jira-auth-lab [flags]\n\nEvery flag also reads %s<FLAG> (e.g. -sandbox-addr: %sSANDBOX_ADDR).\n\n", EnvPrefix, EnvPrefix)
@@ -171,7 +179,11 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 	if err != nil {
 		return Config{}, err
 	}
-	if fs.NArg() > 0 {
+	// "-healthcheck URL" as well as "-healthcheck=URL": a boolean flag
+	// leaves the URL as the one argument.
+	if health.on && health.url == "" && fs.NArg() == 1 {
+		health.url = fs.Arg(0)
+	} else if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))
 	}
 	if *showVersion {
@@ -181,7 +193,9 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
-		if given[f.Name] || f.Name == "version" || envErr != nil {
+		// -version and -healthcheck from the environment would turn every
+		// start of the server into something else.
+		if given[f.Name] || f.Name == "version" || f.Name == "healthcheck" || envErr != nil {
 			return
 		}
 		name := EnvPrefix + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
@@ -219,6 +233,14 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 			return Config{}, err
 		}
 	}
+	if strings.EqualFold(cfg.MetricsAddr, "off") {
+		cfg.MetricsAddr = ""
+	}
+	if cfg.MetricsAddr != "" {
+		if err := checkListenAddr("-metrics-addr", cfg.MetricsAddr); err != nil {
+			return Config{}, err
+		}
+	}
 	if cfg.UpstreamTimeout <= 0 {
 		return Config{}, errors.New("-upstream-timeout must be positive")
 	}
@@ -235,6 +257,11 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 	}
 	if err := checkFrameAncestors(cfg.FrameAncestors); err != nil {
 		return Config{}, err
+	}
+	if health.on {
+		if cfg.HealthCheck, err = healthURL(health.url, cfg); err != nil {
+			return Config{}, err
+		}
 	}
 	return cfg, nil
 }

@@ -284,6 +284,7 @@ func TestStartAddressInUse(t *testing.T) {
 	}{
 		{"app", Config{Addr: busy.Addr().String(), SandboxAddr: "127.0.0.1:0"}, "-addr"},
 		{"sandbox", Config{Addr: "127.0.0.1:0", SandboxAddr: busy.Addr().String()}, "-sandbox-addr"},
+		{"metrics", Config{Addr: "127.0.0.1:0", SandboxAddr: "127.0.0.1:0", MetricsAddr: busy.Addr().String()}, "-metrics-addr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -24,13 +24,16 @@ import (
 // Server is a started lab: listeners bound, serving.
 type Server struct {
 	// AppURL is where the app answers, e.g. http://127.0.0.1:8080/ (with the
-	// base path); SandboxURL the sandbox's root, "" when off.
+	// base path); SandboxURL the sandbox's root, "" when off; MetricsURL
+	// the metrics' (GET it), "" when off.
 	AppURL     string
 	SandboxURL string
+	MetricsURL string
 
 	logger  *slog.Logger
 	app     *http.Server
 	sandbox *http.Server
+	metrics *http.Server // nil when -metrics-addr is off
 	errc    chan error
 	limits  Limits
 	// appFlight and sbFlight know the requests running on each listener,
@@ -45,7 +48,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{logger: logger, errc: make(chan error, 2)}
+	s := &Server{logger: logger, errc: make(chan error, 3)}
 	upstreamTimeout := cfg.UpstreamTimeout
 	if upstreamTimeout <= 0 {
 		upstreamTimeout = proxy.DefaultUpstreamTimeout
@@ -53,10 +56,26 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 	s.limits = cfg.Limits.withDefaults(upstreamTimeout)
 	upstreams := cfg.Upstreams
 
+	// The metrics listener is bound first: an address in use stops the
+	// start with one line naming the flag, before anything else is bound.
+	var (
+		mx   *metrics
+		mxLn net.Listener
+	)
+	if cfg.MetricsAddr != "" {
+		var err error
+		if mxLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return nil, fmt.Errorf("-metrics-addr %s: %w", cfg.MetricsAddr, listenErr(err))
+		}
+		mx = newMetrics(cfg.Version, func() bool { return !s.draining.Load() })
+		s.MetricsURL = "http://" + dialable(mxLn.Addr()) + "/metrics"
+	}
+
 	var sbLn net.Listener
 	if cfg.SandboxAddr != "" {
 		var err error
 		if sbLn, err = net.Listen("tcp", cfg.SandboxAddr); err != nil {
+			closeIf(mxLn)
 			return nil, fmt.Errorf("-sandbox-addr %s: %w", cfg.SandboxAddr, listenErr(err))
 		}
 		sbLn = newLimitListener(sbLn, s.limits.MaxConns)
@@ -73,15 +92,19 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 			cu.Path = "/cloud"
 			upstreams = append(append([]proxy.Upstream(nil), upstreams...), proxy.Upstream{Name: "sandbox-cloud", URL: &cu, Sandbox: true})
 		}
-		s.sandbox = newHTTPServer(s.sbFlight.track(sandbox.New(sandbox.Options{
+		jira := sandbox.New(sandbox.Options{
 			// It answers only to a Host naming this listener: DNS rebinding.
 			Addr:        sbLn.Addr(),
 			IdleTimeout: cfg.SandboxIdleTimeout,
 			Logger:      logger.With("component", "sandbox"),
-		})), s.limits, logger)
+		})
+		if mx != nil {
+			mx.watchSandbox(jira)
+		}
+		s.sandbox = newHTTPServer(s.sbFlight.track(jira), s.limits, logger)
 	}
 	if len(upstreams) == 0 {
-		closeIf(sbLn)
+		closeIf(sbLn, mxLn)
 		return nil, errors.New("no upstream: give -upstream NAME=URL or leave the sandbox on")
 	}
 
@@ -93,10 +116,13 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 		UserAgent:          contract.UserAgent(cfg.Version),
 		Logger:             logger.With("component", "proxy"),
 	}
+	if mx != nil {
+		pcfg.ObserveUpstream = mx.observeUpstream
+	}
 	if cfg.UpstreamCA != "" {
 		pool, err := proxy.LoadCA(cfg.UpstreamCA)
 		if err != nil {
-			closeIf(sbLn)
+			closeIf(sbLn, mxLn)
 			return nil, err
 		}
 		pcfg.RootCAs = pool
@@ -107,7 +133,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		closeIf(sbLn)
+		closeIf(sbLn, mxLn)
 		return nil, fmt.Errorf("-addr %s: %w", cfg.Addr, listenErr(err))
 	}
 	ln = newLimitListener(ln, s.limits.MaxConns)
@@ -115,7 +141,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 	pcfg.Hosts = hosts
 	px, err := proxy.New(pcfg)
 	if err != nil {
-		closeIf(sbLn, ln)
+		closeIf(sbLn, ln, mxLn)
 		return nil, err
 	}
 	h, err := newHandler(handlerConfig{
@@ -130,10 +156,14 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 		Ready:          func() bool { return !s.draining.Load() },
 	})
 	if err != nil {
-		closeIf(sbLn, ln)
+		closeIf(sbLn, ln, mxLn)
 		return nil, err
 	}
-	s.app = newHTTPServer(s.appFlight.track(accessLog(logger, h)), s.limits, logger)
+	var app http.Handler = accessLog(logger, h)
+	if mx != nil {
+		app = mx.instrument(cfg.BasePath, app)
+	}
+	s.app = newHTTPServer(s.appFlight.track(app), s.limits, logger)
 	s.AppURL = "http://" + dialable(ln.Addr()) + cfg.BasePath + "/"
 	if cfg.PublicURL != nil {
 		s.AppURL = cfg.PublicURL.Scheme + "://" + cfg.PublicURL.Host + cfg.BasePath + "/"
@@ -142,6 +172,10 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 	go func() { s.errc <- serve(s.app, ln) }()
 	if s.sandbox != nil {
 		go func() { s.errc <- serve(s.sandbox, sbLn) }()
+	}
+	if mx != nil {
+		s.metrics = newHTTPServer(mx.handler(), s.limits, logger)
+		go func() { s.errc <- serve(s.metrics, mxLn) }()
 	}
 	return s, nil
 }
@@ -165,6 +199,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.sandbox != nil {
 		errs = append(errs, s.sandbox.Shutdown(ctx))
 	}
+	// The metrics last: a scrape during the drain still sees it.
+	if s.metrics != nil {
+		errs = append(errs, s.metrics.Shutdown(ctx))
+	}
 	return errors.Join(errs...)
 }
 
@@ -185,6 +223,9 @@ func Run(ctx context.Context, cfg Config, web fs.FS, stdout io.Writer, logger *s
 	} else {
 		fmt.Fprintf(stdout, "  sandbox: off\n")
 	}
+	if s.MetricsURL != "" {
+		fmt.Fprintf(stdout, "  metrics: %s\n", s.MetricsURL)
+	}
 	select {
 	case <-ctx.Done():
 	case err := <-s.errc:
@@ -203,6 +244,9 @@ func Run(ctx context.Context, cfg Config, web fs.FS, stdout io.Writer, logger *s
 		s.app.Close()
 		if s.sandbox != nil {
 			s.sandbox.Close()
+		}
+		if s.metrics != nil {
+			s.metrics.Close()
 		}
 	}
 	return nil

@@ -74,6 +74,13 @@ type Config struct {
 	// Logger receives one line per request, and transport warnings.
 	// If nil, nothing is logged.
 	Logger *slog.Logger
+
+	// ObserveUpstream, when set, gets the upstream's name and the time from
+	// sending a request to its response headers (what Server-Timing
+	// reports) for every answer an upstream gave; refusals and transport
+	// errors are not answers. It runs on the request's goroutine: keep it
+	// fast. The lab's metrics use it (-metrics-addr).
+	ObserveUpstream func(upstream string, d time.Duration)
 }
 
 // MaxHeaderBytes and MaxHeaderCount bound the request headers the proxy
@@ -155,9 +162,13 @@ func New(cfg Config) (*Proxy, error) {
 			return nil, fmt.Errorf("proxy: upstream %q is configured twice", up.Name)
 		}
 		rt := &route{up: up, prefix: len("/proxy/") + len(up.Name), userAgent: cfg.UserAgent}
+		var transport http.RoundTripper = p.transport
+		if cfg.ObserveUpstream != nil {
+			transport = observedTransport{next: p.transport, name: up.Name, observe: cfg.ObserveUpstream}
+		}
 		rt.rp = &httputil.ReverseProxy{
 			Rewrite:   rt.rewrite,
-			Transport: p.transport,
+			Transport: transport,
 			// 0, not -1: a body of known length leaves in one write when the
 			// handler ends instead of a flush (a system call) per chunk, which
 			// cost ~14% of the proxy's CPU under load. ReverseProxy still flushes

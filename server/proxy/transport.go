@@ -77,6 +77,24 @@ func (t *timedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
+// observedTransport tells observe how long one upstream took to answer
+// with its headers. It wraps the shared transport per upstream, so that the
+// name needs no lookup on the request path.
+type observedTransport struct {
+	next    http.RoundTripper
+	name    string
+	observe func(upstream string, d time.Duration)
+}
+
+func (t observedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	res, err := t.next.RoundTrip(req)
+	if err == nil {
+		t.observe(t.name, time.Since(start))
+	}
+	return res, err
+}
+
 // watchedBody cancels its request when no Read returns within idle.
 type watchedBody struct {
 	io.ReadCloser

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"jiraauthlab/contract"
@@ -25,8 +27,11 @@ type passwordState struct {
 	policySeq                         int  // bumped per policy request: only the last one's answer counts
 	status                            loadStatus
 	messages                          []string
+	judged                            bool // messages are a verdict on a password (the last one, while status is loading)
 	err                               string
 	gate                              *typing.Gate // when the verdict is asked for
+	showOld, showNew                  bool         // the learner asked to see the password typed
+	seen                              int          // the newest exchange whose control call the policy followed
 }
 
 // password is the store of the password page.
@@ -41,7 +46,8 @@ func (p passwordState) updating() bool { return p.mode == "update" }
 // for it that was in flight is dropped too, so the caller asks again.
 func (p *passwordState) forget() (reloadPolicy bool) {
 	p.old, p.new = "", ""
-	p.messages, p.status, p.err = nil, neverLoaded, ""
+	p.messages, p.status, p.err, p.judged = nil, neverLoaded, "", false
+	p.showOld, p.showNew = false, false
 	p.gate.Abandon()
 	return p.policyStatus == loading
 }
@@ -60,11 +66,7 @@ func loadPolicy(ctx app.Context) {
 	p.policyWanted = false
 	p.policySeq++
 	seq := p.policySeq
-	hasOld := "false"
-	if p.updating() {
-		hasOld = "true"
-	}
-	send(ctx, call{Method: "GET", Path: "/rest/api/2/password/policy?hasOldPassword=" + hasOld,
+	send(ctx, call{Method: "GET", Path: p.policyPath(),
 		Header: []contract.Header{acceptJSON}, Auth: session.authFor(targets.target)},
 		func(ctx app.Context, x contract.Exchange, _ diagnosis.Diagnosis) {
 			p := &password
@@ -80,6 +82,89 @@ func loadPolicy(ctx app.Context) {
 			}
 			p.policy, p.policyStatus = rules, loaded
 		})
+}
+
+// policyPath is the policy's resource; hasOldPassword follows the mode.
+func (p passwordState) policyPath() string {
+	if p.updating() {
+		return "/rest/api/2/password/policy?hasOldPassword=true"
+	}
+	return "/rest/api/2/password/policy?hasOldPassword=false"
+}
+
+// rereadPolicy reads the rules again, quietly: the policy may have been
+// switched elsewhere (the /sandbox panel, curl, another tab), and rules
+// shown beside a verdict of another policy contradict it. It goes straight
+// to the proxy, not through send, so that a window regaining focus does not
+// fill the log or replace the diagnosis; a failure is asked again through
+// send, whose diagnosis then says why. A policy never shown is left alone:
+// showing it loads it.
+func rereadPolicy(ctx app.Context) {
+	p := &password
+	if p.policyStatus == neverLoaded || p.policyWanted {
+		return
+	}
+	up, ok := targets.current()
+	if !ok {
+		return
+	}
+	p.policySeq++
+	seq := p.policySeq
+	var header []contract.Header
+	if cookie := session.cookieFor(up.Name, session.authFor(up.Name)); cookie != "" {
+		header = []contract.Header{{Name: contract.HeaderCookie, Value: cookie}}
+	}
+	quietGet(ctx, up.Name, p.policyPath(), header, func(ctx app.Context, status int, body string) {
+		p := &password
+		if seq != p.policySeq {
+			return // a newer request counts
+		}
+		var rules []string
+		if status != 200 || jsonUnmarshal(body, &rules) != nil {
+			loadPolicy(ctx)
+			return
+		}
+		changed := p.policyStatus != loaded || !slices.Equal(p.policy, rules)
+		p.policy, p.policyStatus = rules, loaded
+		publish(ctx, keyPassword)
+		if changed && p.new != "" {
+			// The verdict on screen was the old policy's.
+			schedulePasswordCheck(ctx)
+		}
+	})
+}
+
+// passwordControlCalls re-reads the policy after a sandbox control call
+// lands (a policy switch or a reset, from the panel, the console or the
+// diagnosis): called as the log changes while the password page is shown.
+func passwordControlCalls(ctx app.Context) {
+	p := &password
+	control := false
+	for _, x := range journal.exchanges { // newest first
+		if x.ID <= p.seen {
+			break
+		}
+		if x.Target == targets.target && strings.HasPrefix(x.Path, sbControlPrefix) {
+			control = true
+		}
+	}
+	if len(journal.exchanges) > 0 {
+		p.seen = max(p.seen, journal.exchanges[0].ID)
+	}
+	if control {
+		rereadPolicy(ctx)
+	}
+}
+
+// unknownRule reports whether a verdict names a rule the policy shown does
+// not list: then the policy shown is not the one that judged.
+func (p passwordState) unknownRule() bool {
+	for _, m := range p.messages {
+		if !slices.Contains(p.policy, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // passwordTargetChanged: the rules and the verdict belong to the Jira
@@ -99,7 +184,7 @@ func schedulePasswordCheck(ctx app.Context) {
 	p := &password
 	ticket := p.gate.Input()
 	if p.new == "" {
-		p.status, p.messages, p.err = neverLoaded, nil, ""
+		p.status, p.messages, p.err, p.judged = neverLoaded, nil, "", false
 	} else {
 		p.status = loading
 	}
@@ -147,10 +232,13 @@ func checkPassword(ctx app.Context) {
 			defer publish(ctx, keyPassword)
 			var msgs []string
 			if x.Status == 200 && jsonUnmarshal(x.ResponseBody, &msgs) == nil {
-				p.status, p.messages = loaded, msgs
+				p.status, p.messages, p.judged = loaded, msgs, true
+				if p.policyStatus == loaded && p.unknownRule() {
+					rereadPolicy(ctx)
+				}
 				return
 			}
-			p.status = loadingErr
+			p.status, p.judged = loadingErr, false
 			p.err = "HTTP " + itoa(x.Status)
 			if errs := jira.Messages(x.ResponseBody); len(errs) > 0 {
 				p.err += ": " + errs[0]

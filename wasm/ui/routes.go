@@ -18,11 +18,12 @@ const (
 	RouteToken    = "/token"
 	RouteConsole  = "/console"
 	RouteLearn    = "/learn"
+	RouteSandbox  = "/sandbox"
 )
 
 // PageRoutes are the routes of the pages (the service worker precaches
 // every one).
-var PageRoutes = []string{RouteSession, RouteBasic, RoutePassword, RouteToken, RouteConsole, RouteLearn}
+var PageRoutes = []string{RouteSession, RouteBasic, RoutePassword, RouteToken, RouteConsole, RouteLearn, RouteSandbox}
 
 // Routes registers every page and the app's actions. It holds the only
 // Route calls of the project so that the server and the browser always
@@ -37,6 +38,7 @@ func Routes() {
 	app.Route(RouteToken, &tokenPage{})
 	app.Route(RouteConsole, &consolePage{})
 	app.Route(RouteLearn, &learnPage{})
+	app.Route(RouteSandbox, &sandboxPage{})
 
 	// Actions the app posts, with the handlers that act on them. go-app
 	// runs such app-wide handlers on a goroutine of their own, so each hands

@@ -36,6 +36,7 @@ var navLinks = []struct{ route, label string }{
 	{RoutePassword, "Password policy"},
 	{RouteToken, "Tokens"},
 	{RouteConsole, "Console"},
+	{RouteSandbox, "Sandbox"},
 }
 
 // UI builds the page.

@@ -21,6 +21,7 @@ const (
 	keyPassword = "lab.state.password"
 	keyToken    = "lab.state.token"
 	keyConsole  = "lab.state.console"
+	keySandbox  = "lab.state.sandbox"
 )
 
 // publish hands the observers of each key a copy of its store's value, and
@@ -45,6 +46,8 @@ func publish(ctx app.Context, keys ...string) {
 			v = tokens
 		case keyConsole:
 			v = console
+		case keySandbox:
+			v = sandbox
 		}
 		ctx.SetState(k, v)
 	}
