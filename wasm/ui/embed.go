@@ -40,12 +40,19 @@ func embedded() bool {
 	if !embed.read {
 		embed.read = true
 		w := app.Window()
-		embed.on = w.URL().Query().Get("embed") == "1" && !w.Get("parent").Equal(w.JSValue())
+		embed.on = embedQuery(w.Get("location").Get("search").String()) && !w.Get("parent").Equal(w.JSValue())
 		if embed.on {
 			embed.origins = postOrigins(app.Getenv(EnvPostOrigins), w.Get("location").Get("origin").String())
 		}
 	}
 	return embed.on
+}
+
+// embedQuery reports whether a URL's query (location.search) asks for
+// the embedded page: embed=1 among its parameters. (Read as text: net/url's
+// query parsing, through go-app's Window().URL(), costs the wasm more.)
+func embedQuery(search string) bool {
+	return strings.Contains("&"+strings.TrimPrefix(search, "?")+"&", "&embed=1&")
 }
 
 // postOrigins turns the server's list into the targetOrigins of
@@ -65,18 +72,19 @@ func postOrigins(list, self string) []string {
 	return out
 }
 
-// postEvent posts {"source":"jira-auth-lab","event":name, ...} to the
-// parent once per allowed origin: the browser delivers it only where the
-// parent's origin is that one, and drops the others without a word.
-func postEvent(name string, fields map[string]any) {
+// postEvent posts {"source":"jira-auth-lab","event":name,key:value} to
+// the parent once per allowed origin: the browser delivers it only where
+// the parent's origin is that one, and drops the others without a word.
+func postEvent(name, key string, value any) {
 	if !embedded() || len(embed.origins) == 0 {
 		return
 	}
-	msg := map[string]any{"source": "jira-auth-lab", "event": name}
-	for k, v := range fields {
-		msg[k] = v
-	}
-	parent := app.Window().Get("parent")
+	w := app.Window()
+	msg := w.Get("Object").New()
+	msg.Set("source", "jira-auth-lab")
+	msg.Set("event", name)
+	msg.Set(key, value)
+	parent := w.Get("parent")
 	for _, o := range embed.origins {
 		parent.Call("postMessage", msg, o)
 	}
@@ -88,14 +96,14 @@ func postLogin(target string, status int) {
 	if status == 200 {
 		ev = eventLoginSucceeded
 	}
-	postEvent(ev, map[string]any{"target": target})
+	postEvent(ev, "target", target)
 }
 
 // postLoggedOut tells the portal that Jira ended the session (its logout
 // answers 204, seed 001).
 func postLoggedOut(target string, status int) {
 	if status >= 200 && status < 300 {
-		postEvent(eventLoggedOut, map[string]any{"target": target})
+		postEvent(eventLoggedOut, "target", target)
 	}
 }
 
@@ -110,14 +118,15 @@ func Embed() {
 	}
 	doc := app.Window().Get("document")
 	root := doc.Get("documentElement")
+	math := app.Window().Get("Math")
 	report := app.FuncOf(func(app.Value, []app.Value) any {
 		// The html element's own height is its content's (the embedded
 		// page sets no min-height), unlike scrollHeight, which never drops
 		// below the frame's: a frame sized to it could never shrink.
-		h := int(root.Call("getBoundingClientRect").Get("height").Float() + 0.999)
+		h := math.Call("ceil", root.Call("getBoundingClientRect").Get("height")).Int()
 		if h != embed.lastH {
 			embed.lastH = h
-			postEvent(eventHeight, map[string]any{"height": h})
+			postEvent(eventHeight, "height", h)
 		}
 		return nil
 	})

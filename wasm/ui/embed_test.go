@@ -24,3 +24,26 @@ func TestPostOrigins(t *testing.T) {
 		})
 	}
 }
+
+func TestEmbedQuery(t *testing.T) {
+	tests := []struct {
+		search string
+		want   bool
+	}{
+		{"?embed=1", true},
+		{"?x=2&embed=1", true},
+		{"?embed=1&x=2", true},
+		{"", false},
+		{"?embed=0", false},
+		{"?embed=10", false},
+		{"?xembed=1", false},
+		{"?embed", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.search, func(t *testing.T) {
+			if got := embedQuery(tt.search); got != tt.want {
+				t.Errorf("embedQuery(%q) = %v; want %v", tt.search, got, tt.want)
+			}
+		})
+	}
+}
