@@ -11,5 +11,6 @@ import (
 
 func main() {
 	ui.Routes()
+	ui.Embed()
 	app.RunWhenOnBrowser()
 }

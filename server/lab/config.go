@@ -41,7 +41,7 @@ type Config struct {
 	MaxBody            int64
 	UpstreamTimeout    time.Duration
 	BasePath           string // "" for root, else "/x" (no trailing slash)
-	FrameAncestors     string
+	FrameAncestors     string // CSP source list; "" is the flag's default, 'self'
 	UpstreamCA         string
 	UpstreamInsecure   bool
 	SandboxIdleTimeout time.Duration
@@ -153,7 +153,7 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 	fs.Var(&maxBody, "max-body", "request body cap of the proxy")
 	fs.DurationVar(&cfg.UpstreamTimeout, "upstream-timeout", 30*time.Second, "time allowed for an upstream's response headers, and for any silence within its body")
 	fs.StringVar(&basePath, "base-path", "/", "serve everything under this path prefix")
-	fs.StringVar(&cfg.FrameAncestors, "frame-ancestors", "'self'", "CSP frame-ancestors: who may embed the lab in a frame")
+	fs.StringVar(&cfg.FrameAncestors, "frame-ancestors", "'self'", "CSP frame-ancestors: who may embed the lab in a frame (?embed=1); the page posts its events to these origins, never to wildcards")
 	fs.StringVar(&cfg.UpstreamCA, "upstream-ca", "", "PEM file of an extra CA to trust for upstream TLS (an internal CA)")
 	fs.BoolVar(&cfg.UpstreamInsecure, "upstream-insecure", false, "skip upstream TLS verification (self-signed test servers only)")
 	fs.DurationVar(&cfg.SandboxIdleTimeout, "sandbox-idle-timeout", 300*time.Minute, "idle timeout of sandbox sessions (Jira's default: 300m)")
@@ -165,7 +165,18 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 		fmt.Fprintf(out, "Usage: jira-auth-lab [flags]\n\nEvery flag also reads %s<FLAG> (e.g. -sandbox-addr: %sSANDBOX_ADDR).\n\n", EnvPrefix, EnvPrefix)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	// A bad value stops startup with one line naming the flag (main prints
+	// the error): the flag package would follow its own line with the whole
+	// usage text, burying it. -h still prints the usage.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	if errors.Is(err, flag.ErrHelp) {
+		usage()
+	}
+	if err != nil {
 		return Config{}, err
 	}
 	// "-healthcheck URL" as well as "-healthcheck=URL": a boolean flag
@@ -198,7 +209,7 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 		}
 		for _, one := range values {
 			if err := fs.Set(f.Name, strings.TrimSpace(one)); err != nil {
-				envErr = fmt.Errorf("%s: %w", name, err)
+				envErr = fmt.Errorf("-%s (from %s): %w", f.Name, name, err)
 				return
 			}
 		}
@@ -207,9 +218,8 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 		return Config{}, envErr
 	}
 
-	var err error
 	if cfg.Upstreams, err = upstreams.parse(); err != nil {
-		return Config{}, err
+		return Config{}, fmt.Errorf("-upstream: %w", err)
 	}
 	cfg.MaxBody = int64(maxBody)
 	if strings.EqualFold(cfg.SandboxAddr, "off") {
@@ -273,6 +283,9 @@ func cleanBasePath(p string) (string, error) {
 	if p == "" {
 		p = "/"
 	}
+	if !strings.HasPrefix(p, "/") {
+		return "", fmt.Errorf("-base-path %q: must start with a slash, e.g. /%s", p, strings.Trim(p, "/"))
+	}
 	if !basePathRE.MatchString(p) {
 		return "", fmt.Errorf("-base-path %q: want a path such as /lab (letters, digits, . _ ~ - between slashes)", p)
 	}
@@ -295,19 +308,12 @@ func parsePublicURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
-var frameSourceRE = regexp.MustCompile(`^('self'|'none'|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*://)?(\*\.)?[A-Za-z0-9.-]+(:(\d+|\*))?(/[A-Za-z0-9._~/-]*)?|\*)$`)
-
-// checkFrameAncestors keeps the flag to source expressions, so that it cannot
-// inject other CSP directives (";") or header lines.
+// checkFrameAncestors keeps the flag to what CSP accepts (embed.go), so
+// that it can neither be dropped by the browser nor inject other CSP
+// directives (";") or header lines.
 func checkFrameAncestors(v string) error {
-	fields := strings.Fields(v)
-	if len(fields) == 0 {
-		return errors.New("-frame-ancestors is empty: use 'none' to forbid framing")
-	}
-	for _, f := range fields {
-		if !frameSourceRE.MatchString(f) {
-			return fmt.Errorf("-frame-ancestors: %q is not a CSP source expression ('self', 'none', https://portal.example.com, *.example.com)", f)
-		}
+	if _, err := parseFrameAncestors(v); err != nil {
+		return fmt.Errorf("-frame-ancestors: %w", err)
 	}
 	return nil
 }

@@ -1,10 +1,15 @@
 package lab
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +24,7 @@ import (
 type handlerConfig struct {
 	BasePath       string
 	FrameAncestors string
+	PublicURL      *url.URL // nil: the page's own origin is 'self'
 	Version        string
 	Hosts          *hostSet
 	Proxy          *proxy.Proxy
@@ -35,6 +41,7 @@ type handler struct {
 	gzPages http.Handler // servePages, wrapped by gzipped
 	pages   *app.Handler
 	csp     string
+	xfo     string // X-Frame-Options, "" when it would contradict the CSP
 }
 
 // resources tells go-app where its files live under the base path. It is not
@@ -55,14 +62,26 @@ func newHandler(cfg handlerConfig) (*handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	if strings.TrimSpace(cfg.FrameAncestors) == "" {
+		cfg.FrameAncestors = "'self'" // the flag's default (ParseFlags refuses an empty one)
+	}
+	ancestors, err := parseFrameAncestors(cfg.FrameAncestors)
+	if err != nil {
+		return nil, fmt.Errorf("-frame-ancestors: %w", err)
+	}
+	// The origins an embedded page posts its events to (wasm/ui embed.go):
+	// the server resolves the CSP list once, so the wasm carries no CSP
+	// parser.
+	env := app.Environment{"LAB_VERSION": cfg.Version, ui.EnvPostOrigins: strings.Join(messageOrigins(ancestors, cfg.PublicURL), " ")}
 	ui.Routes()
 	h := &handler{
 		cfg:    cfg,
 		assets: a,
+		xfo:    frameOptions(ancestors),
 		csp: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
 			"img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; " +
 			"worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; " +
-			"frame-ancestors " + cfg.FrameAncestors,
+			"frame-ancestors " + strings.Join(strings.Fields(cfg.FrameAncestors), " "),
 		pages: &app.Handler{
 			Name:        "Jira Auth Lab",
 			ShortName:   "Auth Lab",
@@ -81,7 +100,7 @@ func newHandler(cfg handlerConfig) (*handler, error) {
 			ThemeColor:              "#1d4ed8",
 			LoadingLabel:            "Loading Jira Auth Lab… {progress}%",
 			Resources:               resources{base: cfg.BasePath, version: a.version},
-			Version:                 a.version,
+			Version:                 pagesVersion(a.version, env),
 			WasmContentLengthHeader: wasmLengthHeader,
 			// go-app's service worker precaches "/" only: the other routes
 			// went to the network on every visit, and failed offline. Of the
@@ -89,7 +108,7 @@ func newHandler(cfg handlerConfig) (*handler, error) {
 			// (v9.8.0 http.go, makeAppWorkerJS), the header's logo: offline,
 			// it showed broken.
 			CacheableResources: append(pagePaths(cfg.BasePath), "/web/icon.svg"),
-			Env:                app.Environment{"LAB_VERSION": cfg.Version},
+			Env:                env,
 			// go-app's loader only asks for the wasm once its deferred scripts
 			// have run (after DOMContentLoaded); the preload starts the download
 			// while the page is still being parsed. crossorigin matches the
@@ -114,6 +133,9 @@ func pagePaths(base string) []string {
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Set("Content-Security-Policy", h.csp)
+	if h.xfo != "" {
+		hdr.Set("X-Frame-Options", h.xfo)
+	}
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Referrer-Policy", "no-referrer")
 
@@ -243,4 +265,22 @@ func quoteHost(h string) string {
 		h = h[:80] + "…"
 	}
 	return `"` + strings.ToValidUTF8(h, "?") + `"`
+}
+
+// pagesVersion is go-app's Version: the pages' ETag and the name of the
+// service worker's cache. go-app writes Env into app.js, which that cache
+// keeps, so the version names the environment too: a restart with another
+// -frame-ancestors must not leave visitors posting to the old origins.
+func pagesVersion(assets string, env app.Environment) string {
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	sum := sha256.New()
+	sum.Write([]byte(assets))
+	for _, k := range keys {
+		sum.Write([]byte("\x00" + k + "=" + env[k]))
+	}
+	return hex.EncodeToString(sum.Sum(nil)[:10])
 }

@@ -134,7 +134,9 @@ func TestHandlerBasePath(t *testing.T) {
 }
 
 func TestPageHasNoExternalURLs(t *testing.T) {
-	h := newTestHandler(t, "")
+	// 'self' alone: a portal named in -frame-ancestors is handed to the
+	// page (app.js) as an origin to post to, which it never loads from.
+	h := newEmbedHandler(t, "'self'", nil)
 	for _, path := range []string{"/session", "/manifest.webmanifest", "/app.js", "/app-worker.js"} {
 		w := request(h, "GET", path, "127.0.0.1:8080")
 		body, _ := io.ReadAll(w.Body)

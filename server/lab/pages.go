@@ -56,6 +56,13 @@ func (h *handler) servePages(w http.ResponseWriter, r *http.Request) {
 		return
 	case rec.code == http.StatusOK && strings.HasPrefix(rec.header.Get("Content-Type"), "text/html"):
 		body := bytes.Replace(rec.body.Bytes(), []byte(goappViewport), []byte(labViewport), 1)
+		if r.URL.Query().Get("embed") == "1" {
+			// The prerender cannot know it is framed (the wasm decides,
+			// wasm/ui embed.go); the class lets the stylesheet hide the
+			// lab's header until then, so the portal sees no flash of it.
+			// go-app mounts inside <body> and leaves its attributes alone.
+			body = bytes.Replace(body, []byte("<body>"), []byte(`<body class="lab-embed">`), 1)
+		}
 		// The ETag (go-app's version) still names this body: the rewrite
 		// depends on nothing but it.
 		rec.header.Set("Content-Length", strconv.Itoa(len(body)))

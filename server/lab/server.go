@@ -65,7 +65,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 	if cfg.MetricsAddr != "" {
 		var err error
 		if mxLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
-			return nil, fmt.Errorf("-metrics-addr %s: %w", cfg.MetricsAddr, err)
+			return nil, fmt.Errorf("-metrics-addr %s: %w", cfg.MetricsAddr, listenErr(err))
 		}
 		mx = newMetrics(cfg.Version, func() bool { return !s.draining.Load() })
 		s.MetricsURL = "http://" + dialable(mxLn.Addr()) + "/metrics"
@@ -76,7 +76,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 		var err error
 		if sbLn, err = net.Listen("tcp", cfg.SandboxAddr); err != nil {
 			closeIf(mxLn)
-			return nil, fmt.Errorf("sandbox listen on %s: %w", cfg.SandboxAddr, err)
+			return nil, fmt.Errorf("-sandbox-addr %s: %w", cfg.SandboxAddr, listenErr(err))
 		}
 		sbLn = newLimitListener(sbLn, s.limits.MaxConns)
 		s.SandboxURL = "http://" + dialable(sbLn.Addr()) + "/"
@@ -134,7 +134,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		closeIf(sbLn, mxLn)
-		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return nil, fmt.Errorf("-addr %s: %w", cfg.Addr, listenErr(err))
 	}
 	ln = newLimitListener(ln, s.limits.MaxConns)
 	hosts := newHostSet(ln.Addr(), cfg.PublicURL)
@@ -147,6 +147,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 	h, err := newHandler(handlerConfig{
 		BasePath:       cfg.BasePath,
 		FrameAncestors: cfg.FrameAncestors,
+		PublicURL:      cfg.PublicURL,
 		Version:        cfg.Version,
 		Hosts:          hosts,
 		Proxy:          px,
@@ -284,4 +285,14 @@ func closeIf(lns ...net.Listener) {
 			ln.Close()
 		}
 	}
+}
+
+// listenErr is net.Listen's error without the "listen tcp <addr>:" its
+// net.OpError repeats: the caller names the flag and the address once.
+func listenErr(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
 }

@@ -116,8 +116,7 @@ func (p *sessionPage) onWhoami(ctx app.Context, e app.Event) {
 }
 
 func (p *sessionPage) onLogout(ctx app.Context, e app.Event) {
-	// The cookie is kept on purpose: the next call shows Jira refusing it.
-	send(ctx, call{Method: "DELETE", Path: "/rest/auth/1/session", Auth: session.authFor(targets.target), Busy: "logout"}, nil)
+	logout(ctx)
 }
 
 func (p *sessionPage) onSearch(ctx app.Context, e app.Event) {

@@ -112,7 +112,15 @@ func login(ctx app.Context) {
 				session.loggedIn(x, d)
 				publish(ctx, keySession)
 			}
+			postLogin(x.Target, x.Status)
 		})
+}
+
+// logout ends the session (seed 001: DELETE /rest/auth/1/session).
+func logout(ctx app.Context) {
+	// The cookie is kept on purpose: the next call shows Jira refusing it.
+	send(ctx, call{Method: "DELETE", Path: "/rest/auth/1/session", Auth: session.authFor(targets.target), Busy: "logout"},
+		func(_ app.Context, x contract.Exchange, _ diagnosis.Diagnosis) { postLoggedOut(x.Target, x.Status) })
 }
 
 // search runs the JQL with the lab's cookie and keeps the result table.

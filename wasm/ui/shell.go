@@ -45,6 +45,14 @@ func (s *shell) UI() app.UI {
 	if live() {
 		wasm = "running"
 	}
+	if embedded() {
+		// In a portal's frame: the portal has its own header and
+		// navigation; the target stays selectable (CONTRACT.md, Embedding).
+		return app.Div().Class("lab lab-embedded").DataSet("wasm", wasm).Body(
+			app.Div().Class("lab-embed-bar").Body(&upstreamPicker{}, &sessionBadge{}),
+			s.main(),
+		)
+	}
 	return app.Div().Class("lab").DataSet("wasm", wasm).Body(
 		// Keyboard users skip the header's links to the page's own panel.
 		app.A().Class("skip-link").Href("#page-title").Text("Skip to the page").OnClick(skipToPage),
@@ -66,21 +74,26 @@ func (s *shell) UI() app.UI {
 			&upstreamPicker{},
 			&sessionBadge{},
 		),
-		app.Main().Class("lab-main").Body(
-			app.Section().Class("panel").Aria("labelledby", "page-title").Body(
-				app.H1().ID("page-title").Attr("tabindex", "-1").Text(s.Ititle),
-				app.P().Class("lead").Text(s.Ilead),
-				app.Div().Body(s.Icontent...),
-			),
-			app.Div().Body(
-				&diagnosisPanel{},
-				&sequencePanel{},
-				&exchangeLog{},
-			),
-		),
+		s.main(),
 		app.Footer().Class("lab-footer").Body(
 			app.Text("Jira Auth Lab · version "),
 			app.Span().ID("version").Text(labVersion()),
+		),
+	)
+}
+
+// main is the page's own panel beside the diagnosis, the sequence and the log.
+func (s *shell) main() app.UI {
+	return app.Main().Class("lab-main").Body(
+		app.Section().Class("panel").Aria("labelledby", "page-title").Body(
+			app.H1().ID("page-title").Attr("tabindex", "-1").Text(s.Ititle),
+			app.P().Class("lead").Text(s.Ilead),
+			app.Div().Body(s.Icontent...),
+		),
+		app.Div().Body(
+			&diagnosisPanel{},
+			&sequencePanel{},
+			&exchangeLog{},
 		),
 	)
 }
