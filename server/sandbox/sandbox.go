@@ -7,6 +7,9 @@
 //
 // It is a demo and test double, not a Jira: state lives in memory, resets on
 // POST /_sandbox/reset, and is bounded (sessions, tokens and request bodies are capped).
+// Each visitor of the lab (X-Sandbox-Visitor, which the lab's proxy sets)
+// has a state of its own; callers without one share the default state
+// (visitors.go).
 package sandbox
 
 import (

@@ -404,3 +404,23 @@ func heap() int64 {
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapAlloc)
 }
+
+// FuzzVisitorID: no X-Sandbox-Visitor value panics or passes unless it is
+// a well-formed id, so the visitor table is only ever keyed by short,
+// plain strings.
+func FuzzVisitorID(f *testing.F) {
+	for _, s := range []string{"", "a", strings.Repeat("f", 32), strings.Repeat("x", 65), "a b", "../x", "ü", "a\x00b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header[contract.HeaderSandboxVisitor] = []string{s}
+		id, ok := visitorID(r)
+		if !ok {
+			return
+		}
+		if id != s || id == "" || len(id) > maxVisitorIDLen || strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
+			t.Errorf("visitorID(%q) = %q, true; want it refused", s, id)
+		}
+	})
+}
