@@ -92,6 +92,18 @@ func Received(h []Header, userAgent string) []Header {
 	return out
 }
 
+// ReceivedHeader returns x's request headers as its upstream received
+// them (Received), and for a built-in sandbox the visitor id the page sent,
+// as X-Sandbox-Visitor: the header the proxy forwards it under, which a
+// command repeating x needs to reach the same sandbox state.
+func (x Exchange) ReceivedHeader(userAgent string) []Header {
+	h := Received(x.RequestHeader, userAgent)
+	if v := x.SentHeader(HeaderVisitor); v != "" && x.Sandbox {
+		h = append(h, Header{Name: HeaderSandboxVisitor, Value: v})
+	}
+	return h
+}
+
 // LabResponseHeader reports whether a response header is the lab's own —
 // the security headers its server puts on every answer, proxied ones
 // included — rather than the upstream's (whose own arrive renamed

@@ -7,16 +7,10 @@ import (
 )
 
 // putSandbox switches one of the sandbox's administrator switches directly,
-// as a demo script would.
-func putSandbox(t *testing.T, lab *labProcess, path, body string) {
+// as a demo script would, in the sandbox state of browser b.
+func putSandbox(t *testing.T, lab *labProcess, b *browser, path, body string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPut, lab.SandboxURL+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("PUT %s: %v %v", path, resp, err)
-	}
-	resp.Body.Close()
+	sandboxAs(t, lab, b.visitor(), http.MethodPut, path, body)
 }
 
 // TestDataCenterSwitchesDiagnosed: basic auth switched off by an
@@ -24,8 +18,8 @@ func putSandbox(t *testing.T, lab *labProcess, path, body string) {
 // words where the learner meets them.
 func TestDataCenterSwitchesDiagnosed(t *testing.T) {
 	lab, b := flowBrowser(t)
-	putSandbox(t, lab, "_sandbox/basic-auth", `{"enabled":false,"allowedUsers":["admin"]}`)
 	b.open(lab.Page("basic"))
+	putSandbox(t, lab, b, "_sandbox/basic-auth", `{"enabled":false,"allowedUsers":["admin"]}`)
 	b.setInput("basic-username", "fred")
 	b.setInput("basic-password", "fred")
 	b.click("basic-send")
@@ -34,8 +28,8 @@ func TestDataCenterSwitchesDiagnosed(t *testing.T) {
 	}
 	b.waitText("diagnosis-summary", "Basic auth is disabled on this Jira")
 
-	putSandbox(t, lab, "_sandbox/basic-auth", `{"enabled":true}`)
-	putSandbox(t, lab, "_sandbox/rate-limit", `{"enabled":true,"capacity":1,"fillRate":1,"intervalSeconds":30}`)
+	putSandbox(t, lab, b, "_sandbox/basic-auth", `{"enabled":true}`)
+	putSandbox(t, lab, b, "_sandbox/rate-limit", `{"enabled":true,"capacity":1,"fillRate":1,"intervalSeconds":30}`)
 	b.click("basic-send")
 	b.waitExchange(2)
 	b.waitText("diagnosis", "0 of 1 requests left")

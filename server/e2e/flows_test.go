@@ -100,7 +100,7 @@ func TestExpiredSessionOffersLoginAgain(t *testing.T) {
 	b.open(lab.Page("session"))
 	b.login("fred", "fred")
 	b.waitText("cookie-header", "Cookie: JSESSIONID=")
-	expireSessions(t, lab)
+	expireSessions(t, lab, b.visitor())
 	b.click("whoami")
 	if x := b.waitExchange(2); !strings.Contains(x, "401") {
 		t.Fatalf("who am I with an expired session: %q", x)
@@ -147,7 +147,7 @@ func TestSSOUserFailsThenWorksWithCookie(t *testing.T) {
 	}
 
 	// A Netscape cookie file, as `curl -c` writes it, pasted by hand.
-	file := ssoCookieFile(t, lab.SandboxURL)
+	file := ssoCookieFile(t, lab.SandboxURL, b.visitor())
 	b.setInput("cookie-paste", file)
 	b.waitText("cookie-header", "Cookie: JSESSIONID=")
 	before = b.exchanges()
@@ -160,12 +160,18 @@ func TestSSOUserFailsThenWorksWithCookie(t *testing.T) {
 }
 
 // ssoCookieFile logs sso-user in on the sandbox as a browser would and
-// returns the session as a Netscape cookie file.
-func ssoCookieFile(t *testing.T, sandbox string) string {
+// returns the session as a Netscape cookie file. It logs in within the
+// sandbox state of visitor (its X-Sandbox-Visitor, as the lab's curl
+// commands carry it): a session of another state is unknown to the lab's
+// browser.
+func ssoCookieFile(t *testing.T, sandbox, visitor string) string {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
-	resp, err := c.PostForm(sandbox+"plugins/servlet/sso/login", url.Values{"username": {"sso-user"}})
+	req, _ := http.NewRequest(http.MethodPost, sandbox+"plugins/servlet/sso/login", strings.NewReader(url.Values{"username": {"sso-user"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Sandbox-Visitor", visitor)
+	resp, err := c.Do(req)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("SSO login: %v %v", resp, err)
 	}

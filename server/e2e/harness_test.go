@@ -379,15 +379,11 @@ func (b *browser) loginAndAsk(user, password string) string {
 	return cookie
 }
 
-// expireSessions ends every session on the lab's sandbox, as Jira's idle
-// timeout or an administrator would.
-func expireSessions(t *testing.T, lab *labProcess) {
+// expireSessions ends every session in a visitor's sandbox state (the
+// browser's: b.visitor()), as Jira's idle timeout or an administrator would.
+func expireSessions(t *testing.T, lab *labProcess, visitor string) {
 	t.Helper()
-	resp, err := http.Post(lab.SandboxURL+"_sandbox/expire-sessions", "application/json", nil)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("expire sessions: %v %v", resp, err)
-	}
-	resp.Body.Close()
+	sandboxAs(t, lab, visitor, http.MethodPost, "_sandbox/expire-sessions", "")
 }
 
 // allowProxyStatuses accepts the console's network errors for Jira answers a
@@ -472,4 +468,42 @@ func (b *browser) value(id string) string {
 	var s string
 	b.eval(fmt.Sprintf(`document.getElementById(%q).value`, id), &s)
 	return s
+}
+
+// visitor returns the browser's visitor id (local storage "lab.visitor",
+// which picks its own sandbox state), first setting one when the page has
+// sent nothing yet; an open page of the lab is needed.
+func (b *browser) visitor() string {
+	b.t.Helper()
+	var id string
+	b.eval(`(() => { let v = localStorage.getItem('lab.visitor');
+		if (!v) { v = Array.from(crypto.getRandomValues(new Uint8Array(16)), x => x.toString(16).padStart(2, '0')).join('');
+			localStorage.setItem('lab.visitor', v) }
+		return v })()`, &id)
+	return id
+}
+
+// sandboxAs sends a request to the sandbox's own port as visitor (its
+// X-Sandbox-Visitor; "" for the default state curl shares), as a demo
+// script would, and fails the test unless it answers 2xx.
+func sandboxAs(t *testing.T, lab *labProcess, visitor, method, path, body string) {
+	t.Helper()
+	req, err := http.NewRequest(method, lab.SandboxURL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if visitor != "" {
+		req.Header.Set("X-Sandbox-Visitor", visitor)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("%s %s as visitor %q: %s", method, path, visitor, resp.Status)
+	}
 }

@@ -33,7 +33,7 @@ func TestJiraAsItReallyIs(t *testing.T) {
 		t.Fatalf("a POST login through the proxy must pass Jira's XSRF filter: %q", x)
 	}
 	b.waitText("cookie-header", "Cookie: JSESSIONID=")
-	expireSessions(t, lab)
+	expireSessions(t, lab, b.visitor())
 	before := b.exchanges()
 	b.click("search")
 	if x := b.waitExchange(before + 1); !strings.Contains(x, "401") || !strings.Contains(x, "/rest/api/2/search") {

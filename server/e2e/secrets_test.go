@@ -42,7 +42,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	}
 
 	// SSO paste: the browser session's cookie pasted by hand.
-	file := ssoCookieFile(t, lab.SandboxURL)
+	file := ssoCookieFile(t, lab.SandboxURL, b.visitor())
 	b.setInput("cookie-paste", file)
 	secrets["pasted cookie"] = b.sessionCookie()
 	before := b.exchanges()

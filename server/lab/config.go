@@ -46,6 +46,7 @@ type Config struct {
 	UpstreamInsecure   bool
 	SandboxIdleTimeout time.Duration
 	MetricsAddr        string // "" when off: no metrics listener
+	SandboxVisitors    int    // per-visitor sandbox states kept at once; 0 → the sandbox's default
 	Version            string // build version, shown by /healthz and the footer
 	Limits             Limits // of both listeners; zero fields take the defaults
 
@@ -145,6 +146,7 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 		maxBody   = byteSize(10 << 20)
 		publicURL string
 		basePath  string
+		visitors  string
 	)
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "where the app and the proxy listen")
 	fs.StringVar(&cfg.SandboxAddr, "sandbox-addr", "127.0.0.1:8090", "where the built-in sandbox Jira listens; `off` disables it")
@@ -160,6 +162,7 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", "off", "where Prometheus metrics are served (GET /metrics, a listener of its own); `off` disables them")
 	var health healthFlag
 	fs.Var(&health, "healthcheck", "check the /readyz of the lab these flags describe (or -healthcheck=URL) and exit 0 if it answers 200, else 1: a container's HEALTHCHECK")
+	fs.StringVar(&visitors, "sandbox-visitors", "1000", "how many per-visitor sandbox states are kept at once (least recently used go first; idle ones expire after 2h)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: jira-auth-lab [flags]\n\nEvery flag also reads %s<FLAG> (e.g. -sandbox-addr: %sSANDBOX_ADDR).\n\n", EnvPrefix, EnvPrefix)
@@ -247,6 +250,9 @@ func ParseFlags(args []string, getenv func(string) string, out io.Writer) (Confi
 	if cfg.SandboxIdleTimeout <= 0 {
 		return Config{}, errors.New("-sandbox-idle-timeout must be positive")
 	}
+	if cfg.SandboxVisitors, err = parseVisitors(visitors); err != nil {
+		return Config{}, err
+	}
 	if cfg.BasePath, err = cleanBasePath(basePath); err != nil {
 		return Config{}, err
 	}
@@ -274,6 +280,17 @@ func checkListenAddr(flagName, addr string) error {
 		return fmt.Errorf("%s %q: want host:port, e.g. 127.0.0.1:8080: %w", flagName, addr, err)
 	}
 	return nil
+}
+
+// parseVisitors reads -sandbox-visitors after parsing, so that a bad value
+// from the command line or from JIRA_AUTH_LAB_SANDBOX_VISITORS gets the
+// same one line naming the flag.
+func parseVisitors(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("-sandbox-visitors %q: want a positive integer, such as 1000", s)
+	}
+	return n, nil
 }
 
 var basePathRE = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)*/?$`)

@@ -53,6 +53,9 @@ func TestParseFlags(t *testing.T) {
 			func(c Config) bool { return c.PublicURL != nil && c.PublicURL.Host == "lab.example.com" }},
 		{"frame ancestors list", []string{"-frame-ancestors", "'self' https://portal.example.com *.corp.example"}, env(),
 			func(c Config) bool { return c.FrameAncestors == "'self' https://portal.example.com *.corp.example" }},
+		{"sandbox visitors default", nil, env(), func(c Config) bool { return c.SandboxVisitors == 1000 }},
+		{"sandbox visitors", []string{"-sandbox-visitors", "25"}, env(), func(c Config) bool { return c.SandboxVisitors == 25 }},
+		{"env sandbox visitors", nil, env("JIRA_AUTH_LAB_SANDBOX_VISITORS", "7"), func(c Config) bool { return c.SandboxVisitors == 7 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,6 +90,12 @@ func TestParseFlagsErrors(t *testing.T) {
 		{"duplicate upstream", []string{"-upstream", "a=http://x", "-upstream", "a=http://y"}, env(), "twice"},
 		{"negative timeout", []string{"-upstream-timeout", "-1s"}, env(), "-upstream-timeout"},
 		{"stray argument", []string{"serve"}, env(), "unexpected argument"},
+		{"zero visitors", []string{"-sandbox-visitors", "0"}, env(), `-sandbox-visitors "0": want a positive integer`},
+		{"negative visitors", []string{"-sandbox-visitors", "-3"}, env(), `-sandbox-visitors "-3": want a positive integer`},
+		{"visitors not a number", []string{"-sandbox-visitors", "lots"}, env(), `-sandbox-visitors "lots": want a positive integer`},
+		{"visitors a fraction", []string{"-sandbox-visitors", "1.5"}, env(), `-sandbox-visitors "1.5": want a positive integer`},
+		{"visitors overflow", []string{"-sandbox-visitors", "99999999999999999999"}, env(), `-sandbox-visitors "99999999999999999999": want a positive integer`},
+		{"bad env visitors", nil, env("JIRA_AUTH_LAB_SANDBOX_VISITORS", "none"), `-sandbox-visitors "none": want a positive integer`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

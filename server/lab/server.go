@@ -96,6 +96,7 @@ func Start(cfg Config, web fs.FS, logger *slog.Logger) (*Server, error) {
 			// It answers only to a Host naming this listener: DNS rebinding.
 			Addr:        sbLn.Addr(),
 			IdleTimeout: cfg.SandboxIdleTimeout,
+			MaxVisitors: cfg.SandboxVisitors,
 			Logger:      logger.With("component", "sandbox"),
 		})
 		if mx != nil {

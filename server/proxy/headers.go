@@ -18,10 +18,17 @@ import (
 // and the four standard forwarding headers have already been removed by
 // httputil.ReverseProxy.
 //
+// For a built-in sandbox face (sandbox), the page's visitor id
+// (X-Jira-Lab-Visitor) becomes X-Sandbox-Visitor, which picks the
+// visitor's own sandbox state (CONTRACT.md, "Per-visitor sandbox"). No
+// other upstream ever gets it, and an X-Sandbox-Visitor the page sent
+// itself is dropped for every upstream: only the lab's translation may
+// name a sandbox state.
+//
 // It works in place and allocates only to join several X-Jira-Cookie
 // values.
-func rewriteRequestHeaders(h http.Header, userAgent string) {
-	var cookie, agent []string
+func rewriteRequestHeaders(h http.Header, userAgent string, sandbox bool) {
+	var cookie, agent, visitor []string
 	for k, v := range h {
 		switch {
 		case hasPrefixFold(k, contract.HeaderPrefix):
@@ -34,6 +41,8 @@ func rewriteRequestHeaders(h http.Header, userAgent string) {
 				}
 			case isHeader(k, contract.HeaderUserAgent):
 				agent = v
+			case isHeader(k, contract.HeaderVisitor):
+				visitor = v
 			}
 		case hasPrefixFold(k, "X-Forwarded-"), strippedRequestHeader(k),
 			// The browser's fetch metadata and client hints describe its
@@ -56,6 +65,11 @@ func rewriteRequestHeaders(h http.Header, userAgent string) {
 	} else {
 		h["User-Agent"] = []string{userAgent}
 	}
+	if sandbox && len(visitor) > 0 {
+		// As sent, all lines: the sandbox refuses a malformed id, or one
+		// given twice, with a 400 the learner sees in the log.
+		h[contract.HeaderSandboxVisitor] = visitor
+	}
 }
 
 // strippedRequestHeaders are the request headers rewriteRequestHeaders
@@ -63,6 +77,8 @@ func rewriteRequestHeaders(h http.Header, userAgent string) {
 var strippedRequestHeaders = [...]string{
 	// The browser's own.
 	"User-Agent", "Cookie", "Origin", "Referer",
+	// Set from the lab's own X-Jira-Lab-Visitor alone, for the sandbox.
+	contract.HeaderSandboxVisitor,
 	// The visitor's network.
 	"Forwarded", "Via", "X-Real-Ip", "X-Client-Ip", "True-Client-Ip", "Cf-Connecting-Ip",
 	// Another URL, host or method than the ones the proxy checked, as

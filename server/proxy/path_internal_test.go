@@ -198,10 +198,10 @@ func FuzzHeaderTranslation(f *testing.F) {
 				page = append(page, v...)
 			}
 		}
-		rewriteRequestHeaders(in, "JiraAuthLab/test")
+		rewriteRequestHeaders(in, "JiraAuthLab/test", false)
 		for k := range in {
 			switch {
-			case hasPrefixFold(k, contract.HeaderPrefix), isHeader(k, "Origin"), isHeader(k, "Referer"),
+			case hasPrefixFold(k, contract.HeaderPrefix), isHeader(k, "Origin"), isHeader(k, "Referer"), isHeader(k, contract.HeaderSandboxVisitor),
 				hasPrefixFold(k, "Sec-Fetch-"), isHeader(k, "X-Http-Method-Override"):
 				t.Fatalf("the upstream would get %s: %q", k, in[k])
 			}

@@ -400,7 +400,7 @@ func (rt *route) rewrite(pr *httputil.ProxyRequest) {
 	// A chunked body's trailers are headers too, sent after the body where
 	// no rule above looks (a Cookie, an X-Forwarded-For): none is forwarded.
 	pr.Out.Trailer = nil
-	rewriteRequestHeaders(pr.Out.Header, rt.userAgent)
+	rewriteRequestHeaders(pr.Out.Header, rt.userAgent, rt.up.Sandbox)
 }
 
 // logRequest writes the one log line of a request: never the query,

@@ -18,8 +18,11 @@ type Upstream struct {
 	// path (https://jira.example.com/jira); it carries no query, fragment
 	// or userinfo. New and ParseUpstream drop a trailing slash.
 	URL *url.URL
-	// Sandbox marks the built-in sandbox Jira, so the UI can offer its
-	// demo controls. The proxy itself treats it like any other upstream.
+	// Sandbox marks a face of the built-in sandbox Jira, so the UI can
+	// offer its demo controls. The proxy treats it like any other upstream
+	// but for one header: the page's visitor id reaches it as
+	// X-Sandbox-Visitor (rewriteRequestHeaders). ParseUpstream never sets
+	// it, so an -upstream that replaces a built-in face never gets the id.
 	Sandbox bool
 }
 

@@ -141,7 +141,7 @@ func (c *call) sessionFromCookie() bool {
 	if err != nil {
 		return false
 	}
-	a, ref, ok := c.s.store.session(ck.Value)
+	a, ref, ok := c.st.session(ck.Value)
 	if ok {
 		c.user, c.by, c.sess = a, authCookie, &ref
 	}
@@ -162,10 +162,10 @@ func (c *call) basicAuth() bool {
 		c.basicFailure()
 		return false
 	}
-	a, outcome := c.s.store.authenticate(name, password, false)
+	a, outcome := c.st.authenticate(name, password, false)
 	switch outcome {
 	case loginOK:
-		c.s.store.recordLogin(a)
+		c.st.recordLogin(a)
 		c.openSession(a, true)
 		c.by = authBasic
 		return true
@@ -205,7 +205,7 @@ func (c *call) basicChallenge() {
 // revoked or expired is answered as the REST plugin answers a caller it
 // could not authenticate (JIRA-FACTS.md, "More real answers").
 func (c *call) bearerAuth(raw string) bool {
-	a := c.s.store.tokenOwner(raw)
+	a := c.st.tokenOwner(raw)
 	if a == nil {
 		c.loginReason = reasonFailed
 		c.messageJSON(http.StatusUnauthorized, "Client must be authenticated to access this resource.")
@@ -234,9 +234,9 @@ func (c *call) origin() string {
 // and opens the new session. It returns the login info.
 func (c *call) startSession(a *account) loginInfo {
 	if c.sess != nil {
-		c.s.store.endSession(c.sess.id)
+		c.st.endSession(c.sess.id)
 	}
-	info := c.s.store.recordLogin(a)
+	info := c.st.recordLogin(a)
 	c.openSession(a, false)
 	c.by = authCookie
 	return info
@@ -257,7 +257,7 @@ func (c *call) cookiePath() string {
 //
 // implicit: opened as a side effect of basic auth, not asked for.
 func (c *call) openSession(a *account, implicit bool) {
-	ref := c.s.store.newSession(a, implicit)
+	ref := c.st.newSession(a, implicit)
 	c.user, c.sess, c.loginReason = a, &ref, reasonOK
 	path := c.cookiePath()
 	tls := c.r.TLS != nil

@@ -145,7 +145,7 @@ func (c *call) cloudAuthenticate() bool {
 		c.gateway = true
 		c.writeText(http.StatusUnauthorized, "text/plain", msgPasswordDeprecated)
 		return false
-	case ok && a != nil && c.s.cloud.tokenMatches(a, secret):
+	case ok && a != nil && c.cst.tokenMatches(a, secret):
 		c.cuser, c.user = a, a.server
 		return true
 	}

@@ -18,7 +18,7 @@ import (
 
 // handleCloudControlReset handles POST /cloud/_sandbox/reset: no API tokens.
 func handleCloudControlReset(c *call) {
-	c.s.cloud.reset()
+	c.cst.reset()
 	c.writeJSON(http.StatusOK, map[string]bool{"reset": true})
 }
 
@@ -30,7 +30,7 @@ func handleCloudControlReset(c *call) {
 func handleCloudControlState(c *call) {
 	st := contract.SandboxState{
 		Face:      "cloud",
-		Tokens:    c.s.cloud.count(),
+		Tokens:    c.cst.count(),
 		Users:     make([]contract.SandboxAccount, 0, len(cloudAccounts)),
 		BasicAuth: contract.SandboxBasicAuth{Enabled: false, AllowedUsers: []string{}},
 	}
@@ -92,7 +92,7 @@ func handleCloudTokenCreate(c *call) {
 		c.errorJSON(http.StatusNotFound, fmt.Sprintf("No Atlassian account of this site has the e-mail address '%s'.", req.Email))
 		return
 	}
-	view, raw, ok := c.s.cloud.createToken(a, req.Label)
+	view, raw, ok := c.cst.createToken(a, req.Label)
 	if !ok {
 		c.errorJSON(http.StatusBadRequest, fmt.Sprintf("%s has %d API tokens already: revoke one first.", a.Email(), maxAPITokensPerUser))
 		return
@@ -110,14 +110,14 @@ func handleCloudTokenList(c *call) {
 		c.errorJSON(http.StatusNotFound, fmt.Sprintf("No Atlassian account of this site has the e-mail address '%s'.", email))
 		return
 	}
-	c.writeJSON(http.StatusOK, c.s.cloud.tokensOf(a))
+	c.writeJSON(http.StatusOK, c.cst.tokensOf(a))
 }
 
 // handleCloudTokenDelete handles DELETE /cloud/_sandbox/api-tokens/{id}:
 // revokes a token, which stops working at once.
 func handleCloudTokenDelete(c *call) {
 	id, err := strconv.Atoi(c.param(0))
-	if err != nil || !c.s.cloud.revoke(id) {
+	if err != nil || !c.cst.revoke(id) {
 		c.errorJSON(http.StatusNotFound, fmt.Sprintf("There is no API token with id '%s'.", c.param(0)))
 		return
 	}

@@ -27,7 +27,7 @@ func controlEndpoint(fn func(*call)) *endpoint {
 // sessions or tokens, no failed logins, Secure password policy, basic
 // authentication on, rate limiting off).
 func handleControlReset(c *call) {
-	c.s.store.reset()
+	c.st.reset()
 	c.writeJSON(http.StatusOK, map[string]bool{"reset": true})
 }
 
@@ -62,7 +62,7 @@ func handleControlCaptchaReset(c *call) {
 		c.errorJSON(http.StatusNotFound, fmt.Sprintf("The user named '%s' does not exist.", name))
 		return
 	}
-	c.s.store.resetCaptcha(a)
+	c.st.resetCaptcha(a)
 	c.writeJSON(http.StatusOK, map[string]any{"username": a.Name, "captchaRequired": false})
 }
 
@@ -163,20 +163,20 @@ func handleControlPolicy(c *call) {
 			c.badRequest(err)
 			return
 		}
-		c.s.store.setPolicy(p)
+		c.st.setPolicy(p)
 	}
-	p := c.s.store.currentPolicy()
+	p := c.st.currentPolicy()
 	c.writeJSON(http.StatusOK, policyView{passwordPolicy: p, Rules: p.describe(false)})
 }
 
 // handleControlExpireSessions handles POST /_sandbox/expire-sessions: ends
 // every session, as an idle timeout would, so cookies now make callers anonymous.
 func handleControlExpireSessions(c *call) {
-	c.writeJSON(http.StatusOK, map[string]int{"expiredSessions": c.s.store.expireSessions()})
+	c.writeJSON(http.StatusOK, map[string]int{"expiredSessions": c.st.expireSessions()})
 }
 
 // handleControlState handles GET /_sandbox/state: the accounts and their
 // counters, the policy and the administrator's switches (contract.SandboxState).
 func handleControlState(c *call) {
-	c.writeJSON(http.StatusOK, c.s.store.state())
+	c.writeJSON(http.StatusOK, c.st.state())
 }

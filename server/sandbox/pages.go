@@ -146,7 +146,7 @@ func handleLoginPage(c *call) {
 		name := c.r.URL.Query().Get("os_username")
 		a := accountByName(name)
 		c.render(http.StatusOK, "login", pageData{Title: "Log in", Username: name,
-			Captcha: a != nil && c.s.store.captchaRequired(a), CaptchaWord: captchaWord, Token: c.pageToken()})
+			Captcha: a != nil && c.st.captchaRequired(a), CaptchaWord: captchaWord, Token: c.pageToken()})
 		return
 	}
 	form, ok := c.formBody()
@@ -160,7 +160,7 @@ func handleLoginPage(c *call) {
 	name, password := form.Get("os_username"), form.Get("os_password")
 	answered := strings.EqualFold(strings.TrimSpace(form.Get("os_captcha")), captchaWord)
 	d := pageData{Title: "Log in", Username: name, CaptchaWord: captchaWord}
-	a, outcome := c.s.store.authenticate(name, password, answered)
+	a, outcome := c.st.authenticate(name, password, answered)
 	if outcome != loginOK {
 		d.Token = c.pageToken() // the page is shown again, for another try
 	}
@@ -177,7 +177,7 @@ func handleLoginPage(c *call) {
 		if a != nil && a.SSO {
 			d.Error = "This account signs in with SSO: use the \"Log in with SSO\" link."
 		}
-		d.Captcha = a != nil && c.s.store.captchaRequired(a)
+		d.Captcha = a != nil && c.st.captchaRequired(a)
 		c.render(http.StatusOK, "login", d)
 		return
 	}
@@ -252,6 +252,6 @@ func handleWebSudoPage(c *call) {
 		c.render(http.StatusOK, "websudo", d)
 		return
 	}
-	c.s.store.setWebSudo(c.sess.id, true)
+	c.st.setWebSudo(c.sess.id, true)
 	c.render(http.StatusOK, "websudo-ok", d)
 }

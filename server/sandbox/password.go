@@ -291,7 +291,7 @@ func (c *call) policyRefusal(err error) {
 // booleans, anything but "true" is false.
 func handlePolicyGet(c *call) {
 	hasOld := strings.EqualFold(c.r.URL.Query().Get("hasOldPassword"), "true")
-	c.writeJSON(http.StatusOK, c.s.store.currentPolicy().describe(hasOld))
+	c.writeJSON(http.StatusOK, c.st.currentPolicy().describe(hasOld))
 }
 
 // handlePolicyCreateUser handles POST /rest/api/2/password/policy/createUser.
@@ -300,7 +300,7 @@ func handlePolicyCreateUser(c *call) {
 	if !ok {
 		return
 	}
-	msgs, err := createUserMessages(body, c.s.store.currentPolicy(), nil)
+	msgs, err := createUserMessages(body, c.st.currentPolicy(), nil)
 	if err != nil {
 		c.policyRefusal(err)
 		return
@@ -329,5 +329,5 @@ func handlePolicyUpdateUser(c *call) {
 		return
 	}
 	who := passwordSubject{username: a.Name, displayName: a.DisplayName, email: a.Email, oldPassword: req.OldPassword}
-	c.writeJSON(http.StatusOK, c.s.store.currentPolicy().check(req.NewPassword, who))
+	c.writeJSON(http.StatusOK, c.st.currentPolicy().check(req.NewPassword, who))
 }

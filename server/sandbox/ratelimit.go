@@ -163,7 +163,7 @@ func (c *call) rateLimitPasses() bool {
 	if c.user == nil || !c.isREST() || c.isUIRequest() {
 		return true
 	}
-	info, applies, ok := c.s.store.takeToken(c.user.Name)
+	info, applies, ok := c.st.takeToken(c.user.Name)
 	if !applies {
 		return true
 	}
@@ -280,7 +280,7 @@ func checkRateLimit(rl contract.SandboxRateLimit) error {
 // handleControlRateLimit handles GET and PUT /_sandbox/rate-limit.
 func handleControlRateLimit(c *call) {
 	if c.r.Method != http.MethodPut {
-		c.writeJSON(http.StatusOK, c.s.store.rateLimitSetting())
+		c.writeJSON(http.StatusOK, c.st.rateLimitSetting())
 		return
 	}
 	body, ok := c.jsonBody()
@@ -292,7 +292,7 @@ func handleControlRateLimit(c *call) {
 		c.badRequest(err)
 		return
 	}
-	rl, err := c.s.store.patchRateLimit(p)
+	rl, err := c.st.patchRateLimit(p)
 	if err != nil {
 		c.badRequest(err)
 		return

@@ -7,6 +7,9 @@
 //
 // It is a demo and test double, not a Jira: state lives in memory, resets on
 // POST /_sandbox/reset, and is bounded (sessions, tokens and request bodies are capped).
+// Each visitor of the lab (X-Sandbox-Visitor, which the lab's proxy sets)
+// has a state of its own; callers without one share the default state
+// (visitors.go).
 package sandbox
 
 import (
@@ -45,6 +48,14 @@ type Options struct {
 	// host:port) that name the sandbox, such as a name a reverse proxy in
 	// front of it forwards. nil: no others.
 	AllowHost func(host string) bool
+
+	// MaxVisitors bounds the per-visitor states (visitors.go): requests
+	// carrying X-Sandbox-Visitor each get their own; 0 → 1000. When full,
+	// the least recently used state is dropped.
+	MaxVisitors int
+	// VisitorIdle is how long a visitor's state outlives its last request;
+	// 0 → 2 h.
+	VisitorIdle time.Duration
 }
 
 // Defaults applied by New to zero (or negative) Options fields.
@@ -62,7 +73,7 @@ type Sandbox struct {
 	now     func() time.Time
 	maxBody int64
 	log     *slog.Logger
-	store   *store
+	store   *store // the default state: requests without X-Sandbox-Visitor
 	routes  []route
 	hosts   *hostPolicy
 	// cloud is the state of the Cloud face under /cloud (cloud.go), and
@@ -70,6 +81,9 @@ type Sandbox struct {
 	cloud       *cloudStore
 	cloudRoutes []route
 	formKey     []byte // signs logged-out form tokens (formtoken.go)
+	// visitors are the per-visitor states (visitors.go), each a store and
+	// a cloudStore like the default ones above.
+	visitors *visitorTable
 
 	reqSeq    atomic.Uint64 // X-AREQUESTID counter
 	attachSeq atomic.Uint64 // ids of (unstored) attachments
@@ -100,6 +114,12 @@ func New(opts Options) *Sandbox {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if opts.MaxVisitors <= 0 {
+		opts.MaxVisitors = defaultMaxVisitors
+	}
+	if opts.VisitorIdle <= 0 {
+		opts.VisitorIdle = defaultVisitorIdle
+	}
 	s := &Sandbox{
 		now:     opts.Now,
 		maxBody: opts.MaxBody,
@@ -111,6 +131,11 @@ func New(opts Options) *Sandbox {
 	s.routes = s.routeTable()
 	s.cloud = newCloudStore(opts.Now)
 	s.cloudRoutes = cloudRouteTable()
+	s.visitors = newVisitorTable(opts.Now, opts.VisitorIdle, opts.MaxVisitors, func() (*store, *cloudStore) {
+		return newStore(opts.Now, opts.IdleTimeout, min(opts.MaxSessions, visitorMaxSessions),
+				min(opts.MaxSessionsPerUser, visitorMaxPerUser), opts.CaptchaLimit),
+			newCloudStore(opts.Now)
+	})
 	return s
 }
 
@@ -143,7 +168,8 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // serve runs c through the stages of Jira's request handling, in Jira's
-// order, after the sandbox's own Host check (hostPolicy): the body cap;
+// order, after the sandbox's own Host check (hostPolicy) and the choice of
+// the caller's state (X-Sandbox-Visitor, visitors.go): the body cap;
 // the administrator's basic-auth switch (switches.go); Seraph's filters,
 // which authenticate before anything is routed (so a valid login to an
 // unknown path is a 404 for that user, and bad credentials are refused
@@ -155,6 +181,9 @@ func (s *Sandbox) serve(c *call) {
 	r := c.r
 	if !c.hostOK {
 		c.errorJSON(http.StatusForbidden, "This server does not answer to the host name the request names; use the address the sandbox printed at start-up.")
+		return
+	}
+	if !c.useVisitorState() {
 		return
 	}
 	if r.ContentLength > s.maxBody {
@@ -261,6 +290,11 @@ type call struct {
 	user *account    // nil = anonymous
 	by   authMethod  // how user was authenticated
 	sess *sessionRef // the caller's session, when one exists
+
+	// st and cst are the caller's state (visitors.go): the default one, or
+	// that of the visitor X-Sandbox-Visitor names.
+	st  *store
+	cst *cloudStore
 
 	cuser   *cloudAccount // the Cloud face's caller (then user is its Server twin); nil = anonymous
 	gateway bool          // answered by Cloud's gateway, not by Jira: its headers only (cloud.go)

@@ -58,7 +58,7 @@ func handleSessionPost(c *call) {
 		c.badRequest(err)
 		return
 	}
-	a, outcome := c.s.store.authenticate(req.Username, req.Password, false)
+	a, outcome := c.st.authenticate(req.Username, req.Password, false)
 	switch outcome {
 	case loginDenied:
 		c.captchaDenied()
@@ -88,7 +88,7 @@ func handleSessionGet(c *call) {
 	c.writeJSON(http.StatusOK, currentUserJSON{
 		Self:      c.base + "/rest/api/latest/user?username=" + url.QueryEscape(c.user.Name),
 		Name:      c.user.Name,
-		LoginInfo: c.s.store.loginInfo(c.user),
+		LoginInfo: c.st.loginInfo(c.user),
 	})
 }
 
@@ -99,7 +99,7 @@ func handleSessionDelete(c *call) {
 		return
 	}
 	if c.sess != nil {
-		c.s.store.endSession(c.sess.id)
+		c.st.endSession(c.sess.id)
 	}
 	// The headers describe the state after the logout.
 	c.user, c.sess, c.loginReason = nil, nil, reasonOut
@@ -113,7 +113,7 @@ func handleWebSudoDelete(c *call) {
 		return
 	}
 	if c.sess != nil {
-		c.s.store.setWebSudo(c.sess.id, false)
+		c.st.setWebSudo(c.sess.id, false)
 	}
 	c.w.WriteHeader(http.StatusNoContent)
 }

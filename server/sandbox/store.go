@@ -575,3 +575,10 @@ func newRawToken() string {
 	rand.Read(b)
 	return base64.StdEncoding.EncodeToString(b)
 }
+
+// sessionCount is the number of sessions in the table.
+func (st *store) sessionCount() int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.lru.Len()
+}

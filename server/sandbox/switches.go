@@ -100,7 +100,7 @@ func (c *call) basicAuthPasses() bool {
 		return true
 	}
 	name, _, _ := c.r.BasicAuth() // undecodable: "", which no allow-list holds
-	if c.s.store.basicAuthAllows(name) {
+	if c.st.basicAuthAllows(name) {
 		return true
 	}
 	c.writeJSON(http.StatusForbidden, struct {
@@ -177,7 +177,7 @@ func accountNames() string {
 // handleControlBasicAuth handles GET and PUT /_sandbox/basic-auth.
 func handleControlBasicAuth(c *call) {
 	if c.r.Method != http.MethodPut {
-		c.writeJSON(http.StatusOK, c.s.store.basicAuthSetting())
+		c.writeJSON(http.StatusOK, c.st.basicAuthSetting())
 		return
 	}
 	body, ok := c.jsonBody()
@@ -189,5 +189,5 @@ func handleControlBasicAuth(c *call) {
 		c.badRequest(err)
 		return
 	}
-	c.writeJSON(http.StatusOK, c.s.store.patchBasicAuth(p))
+	c.writeJSON(http.StatusOK, c.st.patchBasicAuth(p))
 }

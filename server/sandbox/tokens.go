@@ -53,7 +53,7 @@ func handleTokenCreate(c *call) {
 		c.badRequest(err)
 		return
 	}
-	view, raw, ok := c.s.store.createToken(c.user, req.Name, req.Days)
+	view, raw, ok := c.st.createToken(c.user, req.Name, req.Days)
 	if !ok {
 		c.errorJSON(http.StatusBadRequest, fmt.Sprintf("You already have %d personal access tokens: revoke one first.", maxTokensPerUser))
 		return
@@ -68,7 +68,7 @@ func handleTokenList(c *call) {
 	if !c.requireUser() {
 		return
 	}
-	c.writeJSON(http.StatusOK, c.s.store.tokensOf(c.user))
+	c.writeJSON(http.StatusOK, c.st.tokensOf(c.user))
 }
 
 // handleTokenDelete handles DELETE /rest/pat/latest/tokens/{id}: revokes one
@@ -78,7 +78,7 @@ func handleTokenDelete(c *call) {
 		return
 	}
 	id, err := strconv.Atoi(c.param(0))
-	if err != nil || !c.s.store.deleteToken(c.user, id) {
+	if err != nil || !c.st.deleteToken(c.user, id) {
 		c.errorJSON(http.StatusNotFound, "No such personal access token.")
 		return
 	}

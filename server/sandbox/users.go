@@ -90,7 +90,7 @@ func handleApplicationProperties(c *call) {
 		Type         string `json:"type"`
 		DefaultValue string `json:"defaultValue"`
 	}
-	limit := strconv.Itoa(c.s.store.captchaLimit)
+	limit := strconv.Itoa(c.st.captchaLimit)
 	c.writeJSON(http.StatusOK, []property{
 		{ID: "jira.maximum.authentication.attempts.allowed", Key: "jira.maximum.authentication.attempts.allowed", Value: limit,
 			Name: "Maximum authentication attempts allowed", Desc: "Consecutive failed logins before CAPTCHA is required.", Type: "number", DefaultValue: "3"},

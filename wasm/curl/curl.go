@@ -31,7 +31,7 @@ func Command(x contract.Exchange, opt Options) string {
 	args := []string{"curl", "-D-"}
 	agent := ""
 	var headers []string
-	for _, h := range contract.Received(x.RequestHeader, opt.UserAgent) {
+	for _, h := range x.ReceivedHeader(opt.UserAgent) {
 		name, value := h.Name, h.Value
 		switch {
 		case strings.EqualFold(name, "User-Agent"):

@@ -60,6 +60,13 @@ func TestCommand(t *testing.T) {
 		RequestHeader: []contract.Header{{Name: "Authorization", Value: "Basic ZnJlZDpmcmVk"}, {Name: "Accept", Value: "application/json"}}}
 	browser := contract.Exchange{Method: "POST", Path: "/rest/api/2/search", TargetURL: "http://127.0.0.1:8090",
 		RequestHeader: []contract.Header{{Name: "X-Jira-User-Agent", Value: "Mozilla/5.0 Chrome/126.0"}, {Name: "X-Jira-Lab", Value: "1"}}}
+	// The lab's log of a built-in sandbox's exchange: the page sent its
+	// visitor id, which the sandbox received as X-Sandbox-Visitor.
+	visitor := []contract.Header{{Name: "X-Jira-Lab", Value: "1"}, {Name: contract.HeaderVisitor, Value: "0123456789abcdef0123456789abcdef"}}
+	sandbox := contract.Exchange{Method: "GET", Path: "/rest/api/2/myself", TargetURL: "http://127.0.0.1:8090", Sandbox: true,
+		RequestHeader: append([]contract.Header{{Name: "Authorization", Value: "Basic ZnJlZDpmcmVk"}}, visitor...)}
+	cloud := contract.Exchange{Method: "GET", Path: "/rest/api/3/myself", TargetURL: "http://127.0.0.1:8090/cloud", Sandbox: true, RequestHeader: visitor}
+	elsewhere := contract.Exchange{Method: "GET", Path: "/rest/api/2/myself", TargetURL: "https://jira.example.com", RequestHeader: visitor}
 	opt := Options{UserAgent: "JiraAuthLab/dev"}
 	reveal := Options{UserAgent: "JiraAuthLab/dev", Reveal: true}
 	tests := []struct {
@@ -77,6 +84,13 @@ func TestCommand(t *testing.T) {
 		{"basic auth as -u", basic, reveal, `curl -D- -u fred:fred -X GET -H 'Accept: application/json' -A JiraAuthLab/dev https://jira.example.com/jira/rest/api/2/myself`},
 		{"basic auth masked", basic, opt, `curl -D- -u 'fred:••••••' -X GET -H 'Accept: application/json' -A JiraAuthLab/dev https://jira.example.com/jira/rest/api/2/myself`},
 		{"the page's User-Agent, no lab header", browser, reveal, `curl -D- -X POST -A 'Mozilla/5.0 Chrome/126.0' http://127.0.0.1:8090/rest/api/2/search`},
+		{"sandbox: the visitor's state", sandbox, reveal,
+			`curl -D- -u fred:fred -X GET -H 'X-Sandbox-Visitor: 0123456789abcdef0123456789abcdef' -A JiraAuthLab/dev http://127.0.0.1:8090/rest/api/2/myself`},
+		{"sandbox, masked: the id is no secret", sandbox, opt,
+			`curl -D- -u 'fred:••••••' -X GET -H 'X-Sandbox-Visitor: 0123456789abcdef0123456789abcdef' -A JiraAuthLab/dev http://127.0.0.1:8090/rest/api/2/myself`},
+		{"the sandbox's Cloud face", cloud, reveal,
+			`curl -D- -X GET -H 'X-Sandbox-Visitor: 0123456789abcdef0123456789abcdef' -A JiraAuthLab/dev http://127.0.0.1:8090/cloud/rest/api/3/myself`},
+		{"another Jira never gets the id", elsewhere, reveal, `curl -D- -X GET -A JiraAuthLab/dev https://jira.example.com/rest/api/2/myself`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -204,7 +204,7 @@ func exportRequest(x contract.Exchange, opt Options) request {
 	if hasQuery {
 		r.URL += "?" + query
 	}
-	for _, h := range contract.Received(x.RequestHeader, opt.UserAgent) {
+	for _, h := range x.ReceivedHeader(opt.UserAgent) {
 		name, value := h.Name, h.Value
 		if !opt.Reveal {
 			value = mask.Header(name, value)

@@ -76,7 +76,7 @@ func sentHeaders(x contract.Exchange, reveal bool) string {
 		agent = contract.UserAgent(labVersion())
 	}
 	var b strings.Builder
-	for _, h := range contract.Received(x.RequestHeader, agent) {
+	for _, h := range x.ReceivedHeader(agent) {
 		value := h.Value
 		if !reveal {
 			value = mask.Header(h.Name, value)

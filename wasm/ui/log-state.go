@@ -121,6 +121,10 @@ func send(ctx app.Context, c call, done func(ctx app.Context, x contract.Exchang
 		// the only Cookie header Jira sees.
 		header = append(header, contract.Header{Name: contract.HeaderCookie, Value: cookie})
 	}
+	// Every proxied request names the visitor; the proxy passes it on to a
+	// built-in sandbox only. Kept in the exchange, so that its curl command
+	// reaches the same sandbox state.
+	header = append(header, visitorHeader())
 	if c.Busy != "" {
 		setBusy(ctx, c.Busy, true)
 	}
