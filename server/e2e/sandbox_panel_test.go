@@ -16,16 +16,6 @@ import (
 // The /sandbox panel (issue 16) and what it changes on the other pages,
 // against the real binary and its built-in sandbox.
 
-// visitor is the page's sandbox visitor id (CONTRACT.md, "Per-visitor
-// sandbox"), "" while the page has none: a request to the sandbox's own
-// port reaches the learner's state only with it, as the log's curl does.
-func (b *browser) visitor() string {
-	b.t.Helper()
-	var id string
-	b.eval(`(() => { const v = localStorage.getItem('lab.visitor') || ''; try { return String(JSON.parse(v)) } catch (e) { return v } })()`, &id)
-	return id
-}
-
 // panelState reads GET /_sandbox/state straight from the sandbox, as the
 // browser b's visitor.
 func panelState(t *testing.T, lab *labProcess, b *browser) contract.SandboxState {

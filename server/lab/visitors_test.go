@@ -6,6 +6,13 @@ import (
 	"testing"
 
 	"jiraauthlab/contract"
+	"jiraauthlab/server/sandbox"
+)
+
+// The sandbox counts what the metrics' gauges show (watchSandbox).
+var (
+	_ visitorCounter = (*sandbox.Sandbox)(nil)
+	_ sessionCounter = (*sandbox.Sandbox)(nil)
 )
 
 // TestSandboxVisitorsThroughTheProxy: the page's visitor id reaches the

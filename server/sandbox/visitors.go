@@ -153,14 +153,16 @@ func (c *call) useVisitorState() bool {
 	return true
 }
 
-// Stats reports how many visitor states the sandbox holds (the default
-// state not counted) and how many sessions live in all states together,
-// for an operator's metrics.
-func (s *Sandbox) Stats() (visitors, sessions int) {
-	states := s.visitors.states()
-	sessions = s.store.sessionCount()
-	for _, vs := range states {
-		sessions += vs.store.sessionCount()
+// Visitors reports how many per-visitor states the sandbox holds (the
+// default state not counted), for an operator's metrics.
+func (s *Sandbox) Visitors() int { return len(s.visitors.states()) }
+
+// Sessions reports how many sessions live in all states together, the
+// default one included, for an operator's metrics.
+func (s *Sandbox) Sessions() int {
+	n := s.store.sessionCount()
+	for _, vs := range s.visitors.states() {
+		n += vs.store.sessionCount()
 	}
-	return len(states), sessions
+	return n
 }

@@ -179,8 +179,8 @@ func TestVisitorEviction(t *testing.T) {
 			if got := held(h.sb); got != sortString(tt.want) {
 				t.Errorf("after %q with max %d: visitors %q; want %q", tt.touches, tt.max, got, sortString(tt.want))
 			}
-			if n, _ := h.sb.Stats(); n != len(tt.want) {
-				t.Errorf("Stats visitors = %d; want %d", n, len(tt.want))
+			if n := h.sb.Visitors(); n != len(tt.want) {
+				t.Errorf("Visitors() = %d; want %d", n, len(tt.want))
 			}
 		})
 	}
@@ -258,7 +258,7 @@ func TestVisitorIdleExpiry(t *testing.T) {
 			}
 			sid := h.loginAs(t, "admin-visitor")
 			h.clock.Advance(tt.idle)
-			if n, _ := h.sb.Stats(); (n == 2) != tt.wantState {
+			if n := h.sb.Visitors(); (n == 2) != tt.wantState {
 				t.Errorf("after %s idle: %d visitors; want kept=%v", tt.idle, n, tt.wantState)
 			}
 			captcha := want{status: 403, headers: map[string]string{"X-Seraph-LoginReason": "AUTHENTICATION_DENIED"}}
@@ -329,7 +329,7 @@ func TestVisitorBadID(t *testing.T) {
 			})
 		}
 	}
-	if n, _ := h.sb.Stats(); n != 2 {
+	if n := h.sb.Visitors(); n != 2 {
 		t.Errorf("visitors = %d; want only the 2 well-formed ones", n)
 	}
 }
@@ -383,8 +383,8 @@ func TestVisitorMemory(t *testing.T) {
 				}
 			}
 			after := heap()
-			if v, s := sb.Stats(); v != n || s < n*min(tt.sessions, visitorMaxSessions) {
-				t.Fatalf("Stats = %d visitors, %d sessions; want %d, at least %d", v, s, n, n*min(tt.sessions, visitorMaxSessions))
+			if v, s := sb.Visitors(), sb.Sessions(); v != n || s < n*min(tt.sessions, visitorMaxSessions) {
+				t.Fatalf("Visitors, Sessions = %d, %d; want %d, at least %d", v, s, n, n*min(tt.sessions, visitorMaxSessions))
 			}
 			per := (after - before) / n
 			t.Logf("%s: %d bytes per visitor (%d visitors, heap %d → %d)", tt.name, per, n, before, after)

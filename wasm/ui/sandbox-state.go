@@ -89,7 +89,8 @@ func refreshSandbox(ctx app.Context) {
 // and body on the UI goroutine: status 0 and the error's text when no
 // answer came. Its answer lands through the root's context (see send).
 func quietGet(ctx app.Context, name, path string, header []contract.Header, done func(ctx app.Context, status int, body string)) {
-	req := fetch.Request{Method: "GET", URL: Href("/proxy/" + name + path), Header: append(header, acceptJSON)}
+	// The visitor's own sandbox state, as every proxied request reads it.
+	req := fetch.Request{Method: "GET", URL: Href("/proxy/" + name + path), Header: append(header, acceptJSON, visitorHeader())}
 	root := ctx.Dispatcher().Context()
 	ctx.Async(func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
