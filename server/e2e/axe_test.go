@@ -365,15 +365,7 @@ func TestKeyboardFocusVisible(t *testing.T) {
 func TestLogoOffline(t *testing.T) {
 	lab := startLab(t)
 	b := newBrowser(t)
-	// With the server gone, the page's fetch of /api/upstreams fails.
-	b.allowErrors = func(msg string) bool {
-		return strings.Contains(msg, "/api/upstreams") || strings.Contains(msg, "Failed to load resource")
-	}
-	b.open(lab.Page("session"))
-	var state string
-	b.eval(`navigator.serviceWorker.ready.then(r => new Promise(res => {
-		const w = r.active; if (w.state === 'activated') return res(w.state);
-		w.addEventListener('statechange', () => { if (w.state === 'activated') res(w.state) }) }))`, &state)
+	b.openWithWorker(lab)
 	var cached bool
 	b.eval(`caches.match(new URL(document.querySelector('.lab-brand img').getAttribute('src'), location.href).href).then(r => r !== undefined)`, &cached)
 	if !cached {

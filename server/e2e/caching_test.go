@@ -65,15 +65,7 @@ var pageLog = regexp.MustCompile(`path=/basic status=`)
 func TestRoutesOpenOffline(t *testing.T) {
 	lab := startLab(t)
 	b := newBrowser(t)
-	// With the server gone, the page's fetch of /api/upstreams fails.
-	b.allowErrors = func(msg string) bool {
-		return strings.Contains(msg, "/api/upstreams") || strings.Contains(msg, "Failed to load resource")
-	}
-	b.open(lab.Page("session"))
-	var state string
-	b.eval(`navigator.serviceWorker.ready.then(r => new Promise(res => {
-		const w = r.active; if (w.state === 'activated') return res(w.state);
-		w.addEventListener('statechange', () => { if (w.state === 'activated') res(w.state) }) }))`, &state)
+	b.openWithWorker(lab)
 	if err := lab.stop(); err != nil {
 		t.Fatal(err)
 	}

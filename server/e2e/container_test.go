@@ -184,14 +184,7 @@ func TestDockerfileRecipe(t *testing.T) {
 	})
 
 	// The image's root: the binary alone, readable and runnable by its USER.
-	dir, err := os.MkdirTemp("", "lab-image-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := worldReadableDir(t, "lab-image-")
 	exe := filepath.Join(dir, filepath.Base(st.copyDst))
 	b, err := os.ReadFile(binPath)
 	if err != nil {

@@ -507,3 +507,33 @@ func sandboxAs(t *testing.T, lab *labProcess, visitor, method, path, body string
 		t.Fatalf("%s %s as visitor %q: %s", method, path, visitor, resp.Status)
 	}
 }
+
+// openWithWorker opens the session page and waits for its service worker
+// to be active, so the lab can be stopped and the page still served from
+// the cache; the page's fetch of /api/upstreams then fails, as it should.
+func (b *browser) openWithWorker(lab *labProcess) {
+	b.t.Helper()
+	b.allowErrors = func(msg string) bool {
+		return strings.Contains(msg, "/api/upstreams") || strings.Contains(msg, "Failed to load resource")
+	}
+	b.open(lab.Page("session"))
+	var state string
+	b.eval(`navigator.serviceWorker.ready.then(r => new Promise(res => {
+		const w = r.active; if (w.state === 'activated') return res(w.state);
+		w.addEventListener('statechange', () => { if (w.state === 'activated') res(w.state) }) }))`, &state)
+}
+
+// worldReadableDir is a temporary directory that other users may enter:
+// the lab run as nobody, or nginx's workers, read from it.
+func worldReadableDir(t *testing.T, prefix string) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}

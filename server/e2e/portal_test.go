@@ -96,16 +96,9 @@ func startNginx(t *testing.T, port int, labAddr string) string {
 	if !strings.Contains(string(block), "proxy_pass http://"+documented+"/lab/;") {
 		t.Fatalf("the location block no longer proxies to http://%s/lab/: update this test with it", documented)
 	}
-	dir, err := os.MkdirTemp("", "lab-nginx-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
 	// nginx's workers run as nobody when the master is root: they buffer
 	// the wasm to proxy_temp_path and must be able to write there.
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := worldReadableDir(t, "lab-nginx-")
 	tmp := filepath.Join(dir, "tmp")
 	if err := os.Mkdir(tmp, 0o777); err != nil {
 		t.Fatal(err)
