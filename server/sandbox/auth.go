@@ -142,6 +142,17 @@ func (c *call) sessionFromCookie() bool {
 		return false
 	}
 	a, ref, ok := c.st.session(ck.Value)
+	if !ok && c.st != c.s.store {
+		// A cookie from the shared state — a browser walked the sandbox's
+		// own login pages, which no visitor id reaches, and the learner
+		// pasted its JSESSIONID into the lab (Atlassian's ID-6351
+		// workaround) — takes this request to that state, as a request
+		// without X-Sandbox-Visitor would go. Another visitor's sessions
+		// are never there: visitors stay apart.
+		if a, ref, ok = c.s.store.session(ck.Value); ok {
+			c.st, c.cst = c.s.store, c.s.cloud
+		}
+	}
 	if ok {
 		c.user, c.by, c.sess = a, authCookie, &ref
 	}
