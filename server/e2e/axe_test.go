@@ -314,6 +314,11 @@ func TestKeyboardFocusVisible(t *testing.T) {
 				} else {
 					b.open(lab.Page(route))
 				}
+				if route == ui.RouteSandbox {
+					// Its controls wait for the sandbox's state: walk the
+					// page it settles into, not the one that is loading.
+					b.waitJS("the sandbox's state", `!document.getElementById('sb-reset').disabled`)
+				}
 				first := b.tab()
 				skip := strings.Contains(first.What, "skip-link")
 				if !skip || !first.InView || !first.Visible {
