@@ -37,7 +37,8 @@ func (d *diagnosisPanel) Render() app.UI {
 	// line, #diagnosis-summary, says it in one sentence; the reasons unfold.
 	section := app.Section().ID("diagnosis").Aria("live", "polite").Aria("labelledby", "diagnosis-heading")
 	if g == nil {
-		return section.Class("panel diagnosis").Body(
+		// Nothing to say yet: the panel stays in its place, not over the page.
+		return section.Class("panel diagnosis idle").Body(
 			app.H2().ID("diagnosis-heading").Text("Diagnosis"),
 			app.P().ID("diagnosis-summary").Class("empty").Text("Send a request: its response is explained here in plain words."),
 		)
