@@ -94,7 +94,7 @@ func TestHistorySurvivesReload(t *testing.T) {
 	b.waitJS("cookies dropped again", `!(localStorage.getItem('lab.history') || '').includes('`+cookie+`')`)
 
 	b.open(lab.Page("session")) // a reload
-	b.waitJS("the log back", `document.querySelectorAll('#exchanges li.exchange').length === 2`)
+	b.waitJS("the log back", `document.querySelectorAll('#exchanges li.exchange').length === 2 && document.querySelectorAll('#sequence .arrow').length === 8`)
 	b.click("clear-log")
 	b.waitJS("history cleared", `!localStorage.getItem('lab.history')`)
 	b.open(lab.Page("session"))

@@ -413,6 +413,10 @@ func (b *browser) setInput(id, value string) {
 func (b *browser) click(id string) {
 	b.t.Helper()
 	b.waitJS("#"+id+" enabled", fmt.Sprintf(`(() => { const el = document.getElementById(%q); return el !== null && !el.disabled })()`, id))
+	// Let the page finish the layout of what just rendered (the sequence
+	// diagram grows as the log fills): a click lands at coordinates taken
+	// before it, and a shift in between misses the button.
+	b.eval(`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`, nil)
 	b.run("click #"+id, chromedp.Click("#"+id, chromedp.ByID))
 }
 
