@@ -278,14 +278,19 @@ func exportResponse(x contract.Exchange, opt Options) response {
 	return r
 }
 
+// StatusText is the reason phrase of a status Jira or the lab's proxy
+// answers with, "" for others: the browser's fetch gives none over HTTP/2.
+// The HAR export and the log's status line both use it.
+func StatusText(status int) string { return statusText[status] }
+
 // statusText has the reasons of the statuses Jira and the lab's proxy
-// answer with; the browser's fetch gives none over HTTP/2, and others
-// stay "" (a string, as the spec requires).
+// answer with; others stay "" (a string, as the HAR spec requires).
 var statusText = map[int]string{
 	200: "OK", 201: "Created", 204: "No Content",
 	301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified", 307: "Temporary Redirect",
 	400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-	409: "Conflict", 413: "Content Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests",
+	409: "Conflict", 410: "Gone", 413: "Content Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests",
+	431: "Request Header Fields Too Large",
 	500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
 }
 

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"encoding/base64"
+	"net/url"
 	"strings"
 
 	"jiraauthlab/contract"
+	"jiraauthlab/wasm/curl"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -31,16 +33,9 @@ func basicHeader(user, password string) string {
 // to the Jira chosen in the header, and says so in note.
 func resourcePath(typed string) (path, note string) {
 	path = strings.TrimSpace(typed)
-	if i := strings.Index(path, "://"); i > 0 && !strings.ContainsAny(path[:i], "/?#") {
-		rest := path[i+3:]
-		host := rest
-		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-			host, path = rest[:j], rest[j:]
-		} else {
-			path = "/"
-		}
-		path, _, _ = strings.Cut(path, "#")
-		note = "That is a URL: the lab sends its path, " + path + ", to the Jira chosen at the top, not to " + host + "."
+	if u, err := url.Parse(path); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		path = curl.Request{URL: path}.Path() // the console's curl import takes a URL's path the same way
+		note = "That is a URL: the lab sends its path, " + path + ", to the Jira chosen at the top, not to " + u.Host + "."
 	}
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path

@@ -7,6 +7,7 @@ import (
 	"jiraauthlab/contract"
 	"jiraauthlab/wasm/cookies"
 	"jiraauthlab/wasm/curl"
+	"jiraauthlab/wasm/har"
 	"jiraauthlab/wasm/jira"
 	"jiraauthlab/wasm/mask"
 
@@ -103,7 +104,7 @@ func reachedJira(x contract.Exchange) bool {
 // headers (its security headers, the proxy's Server-Timing) come apart.
 func receivedHeaders(x contract.Exchange) (jiraSent, renamed, lab string) {
 	var b, r, own strings.Builder
-	b.WriteString("HTTP/1.1 " + itoa(x.Status) + " " + statusText(x.Status) + "\n")
+	b.WriteString("HTTP/1.1 " + itoa(x.Status) + " " + har.StatusText(x.Status) + "\n")
 	for _, h := range x.ResponseHeader {
 		name := h.Name
 		if contract.LabResponseHeader(name) || strings.EqualFold(name, "Server-Timing") {
@@ -150,55 +151,6 @@ func canonicalHeader(name string) string {
 		up = c == '-'
 	}
 	return string(b)
-}
-
-// statusText is the reason phrase of the statuses Jira and the proxy answer.
-func statusText(status int) string {
-	switch status {
-	case 200:
-		return "OK"
-	case 201:
-		return "Created"
-	case 204:
-		return "No Content"
-	case 301:
-		return "Moved Permanently"
-	case 302:
-		return "Found"
-	case 303:
-		return "See Other"
-	case 304:
-		return "Not Modified"
-	case 400:
-		return "Bad Request"
-	case 401:
-		return "Unauthorized"
-	case 403:
-		return "Forbidden"
-	case 404:
-		return "Not Found"
-	case 405:
-		return "Method Not Allowed"
-	case 409:
-		return "Conflict"
-	case 413:
-		return "Content Too Large"
-	case 415:
-		return "Unsupported Media Type"
-	case 429:
-		return "Too Many Requests"
-	case 431:
-		return "Request Header Fields Too Large"
-	case 500:
-		return "Internal Server Error"
-	case 502:
-		return "Bad Gateway"
-	case 503:
-		return "Service Unavailable"
-	case 504:
-		return "Gateway Timeout"
-	}
-	return ""
 }
 
 // requestLine is the request's first line as Jira received it: the path
