@@ -112,15 +112,7 @@ func TestCheckHealth(t *testing.T) {
 
 // A lab that does not answer within the timeout is not healthy.
 func TestCheckHealthTimeout(t *testing.T) {
-	release := make(chan struct{})
-	stuck := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer stuck.Close()
-	defer close(release)
+	stuck := stuckServer(t)
 	start := time.Now()
 	err := CheckHealth(context.Background(), stuck.URL+"/readyz", 200*time.Millisecond)
 	if err == nil || time.Since(start) > 5*time.Second {

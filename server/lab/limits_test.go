@@ -202,15 +202,7 @@ func TestReadyz(t *testing.T) {
 
 // A request still running when the drain runs out of time leaves a line.
 func TestDrainLogsWhatItCutOff(t *testing.T) {
-	release := make(chan struct{})
-	stuck := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer stuck.Close()
-	defer close(release)
+	stuck := stuckServer(t)
 	up, err := proxy.ParseURL("http://" + stuck.Listener.Addr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -262,3 +254,18 @@ func TestDrainLogsWhatItCutOff(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// stuckServer answers nothing until its client gives up or the test ends.
+func stuckServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	release := make(chan struct{})
+	stuck := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(stuck.Close)
+	t.Cleanup(func() { close(release) }) // runs first: the handlers return, then Close
+	return stuck
+}
