@@ -42,12 +42,7 @@ func sandboxAccount(name string) bool {
 // atlassian.net, or the sandbox's Cloud face (CONTRACT.md, "Two faces of
 // Jira": base URL <sandbox>/cloud). Cloud has no Seraph CAPTCHA counter
 // and no account passwords for REST.
-func onCloud(x contract.Exchange) bool {
-	if _, ok := jira.CloudHost(x.TargetURL); ok {
-		return true
-	}
-	return x.Sandbox && strings.HasSuffix(strings.TrimRight(x.TargetURL, "/"), "/cloud")
-}
+func onCloud(x contract.Exchange) bool { return jira.IsCloud(x.TargetURL, x.Sandbox) }
 
 // isLoginFailure: a password login of some user that Jira checked and
 // refused — a session login or basic auth answered 401

@@ -147,6 +147,20 @@ func PathOnly(p string) string {
 	return p
 }
 
+// CloudFace reports whether base is the built-in sandbox's Cloud face
+// (CONTRACT.md, "Two faces of Jira": base URL <sandbox>/cloud).
+func CloudFace(base string, sandbox bool) bool {
+	return sandbox && strings.HasSuffix(strings.TrimRight(base, "/"), "/cloud")
+}
+
+// IsCloud reports whether the Jira at base is Jira Cloud: a site on
+// atlassian.net, or the sandbox's Cloud face. The diagnosis, the tours and
+// the token page all ask it this way.
+func IsCloud(base string, sandbox bool) bool {
+	_, site := CloudHost(base)
+	return site || CloudFace(base, sandbox)
+}
+
 // CloudHost reports whether base is a Jira Cloud site (*.atlassian.net),
 // and returns its host.
 func CloudHost(base string) (string, bool) {

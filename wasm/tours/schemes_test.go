@@ -11,7 +11,7 @@ func TestSchemeLast(t *testing.T) {
 	bearer := contract.Header{Name: "Authorization", Value: "Bearer NjQ0"}
 	cookie := contract.Header{Name: contract.HeaderCookie, Value: "JSESSIONID=A"}
 	log := []contract.Exchange{ // newest first
-		{Target: CloudTarget, Status: 401, RequestHeader: []contract.Header{basic}},
+		{Target: CloudTarget, TargetURL: "http://127.0.0.1:8090/cloud", Sandbox: true, Status: 401, RequestHeader: []contract.Header{basic}},
 		{Target: "sandbox", Status: 403, RequestHeader: []contract.Header{basic}},
 		{Target: "sandbox", Status: 200, RequestHeader: []contract.Header{basic}},
 		{Target: "sandbox", Status: 0, RequestHeader: []contract.Header{bearer}},

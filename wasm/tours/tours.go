@@ -404,18 +404,7 @@ func restPath(x contract.Exchange) string {
 
 // cloud reports whether the exchange went to a Jira Cloud: the sandbox's
 // Cloud face, or a site on atlassian.net (where every Cloud site lives).
-func cloud(x contract.Exchange) bool {
-	if x.Target == CloudTarget {
-		return true
-	}
-	host := x.TargetURL
-	if _, rest, ok := strings.Cut(host, "://"); ok {
-		host = rest
-	}
-	host, _, _ = strings.Cut(host, "/")
-	host, _, _ = strings.Cut(host, ":")
-	return strings.HasSuffix(strings.ToLower(host), ".atlassian.net")
-}
+func cloud(x contract.Exchange) bool { return jira.IsCloud(x.TargetURL, x.Sandbox) }
 
 // emptyArray reports whether a JSON body is the empty array, Jira's "no
 // reason to refuse" (seed 004).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"jiraauthlab/contract"
@@ -64,10 +63,9 @@ func (t targetState) cloudKind() string {
 	switch {
 	case !ok:
 		return ""
-	case u.Sandbox && strings.HasSuffix(strings.TrimRight(u.URL, "/"), "/cloud"):
+	case jira.CloudFace(u.URL, u.Sandbox):
 		return "face"
-	}
-	if _, cloud := jira.CloudHost(u.URL); cloud {
+	case jira.IsCloud(u.URL, u.Sandbox):
 		return "site"
 	}
 	return ""
