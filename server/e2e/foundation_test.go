@@ -50,7 +50,11 @@ func TestEveryRouteBootsWithItsLayout(t *testing.T) {
 		if active != "nav-"+rt.page {
 			t.Errorf("/%s: active nav link = %q; want nav-%s", rt.path, active, rt.page)
 		}
-		// Once the wasm runs, every input and button is enabled.
+		// Once the wasm runs, every input and button is enabled (the
+		// sandbox panel's once the sandbox's state has arrived).
+		if rt.page == "sandbox" {
+			b.waitJS("the sandbox's state", `!document.getElementById('sb-reset').disabled`)
+		}
 		var disabled int
 		b.eval(`document.querySelectorAll('.lab-main input:disabled, .lab-main button:disabled, .lab-main textarea:disabled, .lab-main select:disabled').length`, &disabled)
 		if disabled != 0 {
